@@ -1,0 +1,54 @@
+# Lango: `make run` for a local server with demo data, `make test` for the test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format messages compile-messages migrate seed install worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+compile-messages: install
+	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: compile-messages seed
+	DJANGO_DEBUG=True $(PY) manage.py runserver $(HOST)
+
+test: compile-messages
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract marked strings from Python and templates and merge them into locale/*/django.po.
+messages: install
+	$(PY) -m portal.i18n_catalogs update
+	$(PY) -m portal.i18n_catalogs check || true
+
+worker: install
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO --schedule /tmp/lango-celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
+	find locale -name '*.mo' -delete

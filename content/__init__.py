@@ -1,0 +1,1 @@
+"""Wagtail pages: programme descriptions, FAQs and other citizen-facing content."""

@@ -1,0 +1,1 @@
+"""Complaints, appeals, their workflow, SLA and audit."""

@@ -1,0 +1,20 @@
+"""The access log: who read, changed, exported or revealed personal data."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from grievances.models import AccessLog
+
+
+def log_access(
+    user, action: str, obj: models.Model | None = None, *, object_type: str = "", object_id: str = "", reason: str = ""
+) -> AccessLog:
+    """Record that ``user`` did ``action`` (view / change / export / reveal) on ``obj``."""
+    return AccessLog.objects.create(
+        user=user,
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        reason=reason[:200],
+    )

@@ -1,0 +1,208 @@
+"""Grievances: complaints, appeals and feedback, their timeline, call-back requests and the access log.
+
+State changes go through ``grievances.services``; these models only describe the data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import LANGUAGE_CHOICES, AdminArea, Channel, Person, ProgrammeApplication
+
+
+class Category(models.TextChoices):
+    """What a grievance is about. Labels are what the citizen sees, in their language."""
+
+    PAYMENT_NOT_RECEIVED = "payment_not_received", _("Payment not received")
+    WRONGLY_EXCLUDED = "wrongly_excluded", _("Wrongly left out")
+    DECISION_APPEAL = "decision_appeal", _("Appeal of a decision")
+    DATA_CORRECTION = "data_correction", _("My details are wrong")
+    STAFF_MISCONDUCT = "staff_misconduct", _("Staff behaviour")
+    FRAUD_CORRUPTION = "fraud_corruption", _("Fraud or bribes")
+    SEXUAL_EXPLOITATION = "sexual_exploitation", _("Sexual exploitation or abuse")
+    OTHER = "other", _("Something else")
+
+
+# Default days to resolve, per category (DESIGN §5); settings.GRIEVANCE_SLA_DAYS_OVERRIDES wins.
+DEFAULT_SLA_DAYS: dict[str, int] = {
+    Category.PAYMENT_NOT_RECEIVED: 7,
+    Category.WRONGLY_EXCLUDED: 14,
+    Category.DECISION_APPEAL: 14,
+    Category.DATA_CORRECTION: 7,
+    Category.STAFF_MISCONDUCT: 21,
+    Category.FRAUD_CORRUPTION: 21,
+    Category.SEXUAL_EXPLOITATION: 3,
+    Category.OTHER: 14,
+}
+
+# Seen only by staff cleared for them, and never named in an SMS.
+SENSITIVE_CATEGORIES = frozenset({Category.STAFF_MISCONDUCT, Category.FRAUD_CORRUPTION, Category.SEXUAL_EXPLOITATION})
+
+MAX_LEVEL = 3
+
+
+class Grievance(models.Model):
+    """A complaint, an appeal or feedback, from any channel; the complainant may be anonymous."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        APPEAL = "appeal", _("Appeal")
+        FEEDBACK = "feedback", _("Feedback")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Received")
+        IN_PROGRESS = "in_progress", _("Being looked into")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+        NOT_UPHELD = "not_upheld", _("Not upheld")
+        REJECTED = "rejected", _("Not taken forward")
+
+    reference = models.CharField(_("reference"), max_length=10, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    is_sensitive = models.BooleanField(_("sensitive"), default=False, db_index=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    description = models.TextField(_("what happened"))
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default=settings.LANGUAGE_CODE)
+    complainant = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="grievances")
+    contact_phone = models.CharField(_("contact phone"), max_length=16, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    tracking_pin_hash = models.CharField(max_length=128, blank=True, editable=False)
+    related_programme_application = models.ForeignKey(
+        ProgrammeApplication, on_delete=models.PROTECT, null=True, blank=True, related_name="grievances"
+    )
+    appeal_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_grievances"
+    )
+    excluded_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who made the decision under appeal; never assigned this case."),
+    )
+    area = models.ForeignKey(AdminArea, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("area"))
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    at_risk = models.BooleanField(_("at risk"), default=False)
+    level_started_at = models.DateTimeField()
+    resolution_outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
+    resolution_text = models.TextField(_("resolution"), blank=True)
+    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who filed it on the person's behalf."),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        verbose_name = _("grievance")
+        verbose_name_plural = _("grievances")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class GrievanceEvent(models.Model):
+    """The timeline of a grievance: append-only; public events are what the citizen sees."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Received")
+        TRANSITION = "transition", _("Status changed")
+        NOTE = "note", _("Internal note")
+        REPLY = "reply", _("Reply")
+        SMS = "sms", _("SMS sent")
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    action = models.CharField(max_length=20, blank=True)
+    is_public = models.BooleanField(default=False)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    message = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class CallbackRequest(models.Model):
+    """A request for a person to call back, from any channel."""
+
+    class Reason(models.TextChoices):
+        APPLICATION = "application", _("Help with an application")
+        PAYMENT = "payment", _("A payment")
+        COMPLAINT = "complaint", _("A complaint")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a call")
+        DONE = "done", _("Called back")
+        NO_ANSWER = "no_answer", _("No answer")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    phone = models.CharField(_("phone"), max_length=16)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("call-back request")
+        verbose_name_plural = _("call-back requests")
+
+
+class AccessLog(models.Model):
+    """Who read, changed, exported or revealed personal data, and when. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("View")
+        CHANGE = "change", _("Change")
+        EXPORT = "export", _("Export")
+        REVEAL = "reveal", _("Reveal")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")

@@ -1,0 +1,33 @@
+"""SMS about grievances, queued in the outbox inside the caller's transaction.
+
+No message names a category or a personal detail: only references, dates and statuses.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from grievances.models import Grievance
+from registry.references import format_reference
+from sms.outbox import enqueue
+
+
+def sms_date(value) -> str:
+    """A date as digits (day/month/year): the same in every language and always GSM-7."""
+    return timezone.localtime(value).strftime("%d/%m/%Y")
+
+
+def grievance_received(grievance: Grievance) -> None:
+    """Acknowledge a case with its reference and due date, when there is a phone to tell."""
+    if not grievance.contact_phone:
+        return
+    enqueue(
+        grievance.contact_phone,
+        "grievance_received",
+        grievance.language,
+        {
+            "reference": format_reference(grievance.reference),
+            "due_date": sms_date(grievance.due_at),
+        },
+        dedupe_key=f"grievance-received:{grievance.pk}",
+    )

@@ -1,0 +1,3 @@
+"""Citizen web pages (under a language prefix)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Development-only pages (mounted at ``/dev/`` when DEBUG): phone and outbox simulators."""
+
+urlpatterns: list = []

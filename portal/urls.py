@@ -1,0 +1,26 @@
+"""URLs: machine endpoints without a language prefix, citizen pages under ``i18n_patterns``."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.views.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sms/", include("sms.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("dev/", include("portal.dev_urls"))]
+
+urlpatterns += i18n_patterns(
+    path("", include("portal.citizen_urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

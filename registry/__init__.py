@@ -1,0 +1,1 @@
+"""People, households, programmes, eligibility rules, applications and decisions."""

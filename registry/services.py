@@ -1,0 +1,343 @@
+"""Registry services: the only code that creates applications or changes their status."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.eligibility import ScreeningAnswers, screen_programme
+from registry.models import (
+    AdminArea,
+    Application,
+    ApplicationEvent,
+    Consent,
+    Household,
+    Person,
+    Programme,
+    ProgrammeApplication,
+)
+from registry.phones import normalise_phone
+from registry.references import ReferenceKind, new_reference
+
+
+class ApplicationError(ValidationError):
+    """An application cannot be submitted or changed as asked; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class ApplicantDetails:
+    """Who is applying. ``national_id`` is optional and never stored in clear."""
+
+    given_name: str
+    family_name: str
+    sex: str
+    phone: str
+    birth_year: int
+    date_of_birth: date | None = None
+    national_id: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdDetails:
+    """The applicant's household as they describe it."""
+
+    size: int
+    children_under_5: int
+    children_under_18: int
+    members_with_disability: int
+    income_band: int
+    area_id: int
+
+
+@dataclass
+class SubmissionResult:
+    """What a submission led to.
+
+    ``application`` is the new application (or the one already made with the same idempotency key),
+    or ``None`` when the person already had an open application to every chosen programme.
+    ``references`` maps every chosen programme's code to the reference that now covers it, and
+    ``already_open`` lists the codes that were covered by an earlier application.
+    """
+
+    application: Application | None
+    references: dict[str, str] = field(default_factory=dict)
+    already_open: list[str] = field(default_factory=list)
+    created: bool = False
+
+
+def hash_national_id(national_id: str) -> str:
+    """Return the keyed hash of a national ID (digits and letters only, case-insensitive)."""
+    cleaned = "".join(ch for ch in national_id.upper() if ch.isalnum())
+    return hmac.new(settings.NATIONAL_ID_HASH_KEY.encode(), cleaned.encode(), hashlib.sha256).hexdigest()
+
+
+def clean_national_id(raw: str) -> str:
+    """Strip spaces and dashes; ``0`` or blank means the person has none."""
+    cleaned = "".join(ch for ch in (raw or "") if ch.isalnum())
+    return "" if cleaned in {"", "0"} else cleaned
+
+
+def name_key(given_name: str, family_name: str) -> str:
+    """A name folded for comparison: case, accents and spacing do not matter."""
+    text = unicodedata.normalize("NFKD", f"{given_name} {family_name}")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())
+
+
+def _lock_identity(key: str) -> None:
+    """Serialise concurrent submissions for one identity (PostgreSQL; SQLite serialises writes)."""
+    if connection.vendor == "postgresql":
+        lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def find_same_person(details: ApplicantDetails, national_id_hash: str) -> list[Person]:
+    """People who are the applicant: same national-ID hash, or same phone, name and birth year."""
+    query = Q(phone=details.phone, birth_year=details.birth_year)
+    candidates = list(
+        Person.objects.filter(query | Q(national_id_hash=national_id_hash) if national_id_hash else query)
+    )
+    wanted = name_key(details.given_name, details.family_name)
+    matches = []
+    for person in candidates:
+        if national_id_hash and person.national_id_hash == national_id_hash:
+            matches.append(person)
+        elif name_key(person.given_name, person.family_name) == wanted and (
+            not details.date_of_birth or not person.date_of_birth or details.date_of_birth == person.date_of_birth
+        ):
+            matches.append(person)
+    return matches
+
+
+def open_requests_of(people: list[Person], programmes: list[Programme]) -> dict[str, ProgrammeApplication]:
+    """Open programme applications of these people to these programmes, by programme code."""
+    found = (
+        ProgrammeApplication.objects.filter(
+            application__applicant__in=people,
+            programme__in=programmes,
+            status__in=ProgrammeApplication.OPEN_STATUSES,
+        )
+        .select_related("application", "programme")
+        .order_by("application__submitted_at")
+    )
+    return {pa.programme.code: pa for pa in found}
+
+
+def _unique_reference(kind: ReferenceKind, model) -> str:
+    for _attempt in range(20):
+        ref = new_reference(kind)
+        if not model.objects.filter(reference=ref).exists():
+            return ref
+    raise RuntimeError("Could not find a free reference.")  # 10^8 space: practically unreachable
+
+
+def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]) -> None:
+    if not details.given_name.strip():
+        raise ApplicationError(_("Enter your first name."), code="name")
+    this_year = timezone.localdate().year
+    if not (this_year - 120 <= details.birth_year <= this_year):
+        raise ApplicationError(
+            _("Enter a year of birth between %(low)s and %(high)s.") % {"low": this_year - 120, "high": this_year},
+            code="birth_year",
+        )
+    if household.size < 1 or household.size > 50:
+        raise ApplicationError(_("Enter the number of people in your household, from 1 to 50."), code="size")
+    if household.children_under_18 > household.size or household.children_under_5 > household.children_under_18:
+        raise ApplicationError(_("The numbers of children do not add up. Check them."), code="children")
+    if household.members_with_disability > household.size:
+        raise ApplicationError(
+            _("More people with a disability than in the household. Check the numbers."), code="disability"
+        )
+    if not programmes:
+        raise ApplicationError(_("Choose at least one programme."), code="programmes")
+    closed = [p for p in programmes if not p.is_open]
+    if closed:
+        raise ApplicationError(_("A programme you chose is closed for applications."), code="closed")
+
+
+def submit_application(
+    *,
+    applicant: ApplicantDetails,
+    household: HouseholdDetails,
+    programme_codes: list[str],
+    channel: str,
+    language: str,
+    consent_given: bool,
+    idempotency_key: str | None = None,
+    answers: dict | None = None,
+    submitted_by=None,
+) -> SubmissionResult:
+    """Create one application with one programme application per chosen programme, atomically.
+
+    The same ``idempotency_key`` always returns the same application and creates nothing new. A
+    person who already has an open application to a chosen programme gets its reference instead
+    of a duplicate. Consent must have been given; it is recorded with its version and channel.
+    """
+    if not consent_given:
+        raise ApplicationError(_("We need your consent to process your application."), code="consent")
+    applicant = ApplicantDetails(
+        given_name=" ".join(applicant.given_name.split())[:60],
+        family_name=" ".join(applicant.family_name.split())[:60],
+        sex=applicant.sex,
+        phone=normalise_phone(applicant.phone),
+        birth_year=int(applicant.birth_year),
+        date_of_birth=applicant.date_of_birth,
+        national_id=clean_national_id(applicant.national_id),
+    )
+    codes = list(dict.fromkeys(programme_codes))
+    programmes = list(Programme.objects.filter(code__in=codes).prefetch_related("names", "areas"))
+    if len(programmes) != len(codes):
+        raise ApplicationError(_("A programme you chose does not exist."), code="programmes")
+    _validate(applicant, household, programmes)
+    area = AdminArea.objects.filter(pk=household.area_id, level=AdminArea.Level.DISTRICT).first()
+    if area is None:
+        raise ApplicationError(_("Choose your district."), code="area")
+
+    nid_hash = hash_national_id(applicant.national_id) if applicant.national_id else ""
+    with transaction.atomic():
+        _lock_identity(nid_hash or f"{applicant.phone}:{name_key(applicant.given_name, applicant.family_name)}")
+        if idempotency_key:
+            existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _result_for_existing(existing, applicant, nid_hash, programmes)
+
+        people = find_same_person(applicant, nid_hash)
+        already = open_requests_of(people, programmes)
+        new_programmes = [p for p in programmes if p.code not in already]
+        result = SubmissionResult(
+            application=None,
+            references={code: pa.application.reference for code, pa in already.items()},
+            already_open=sorted(already),
+        )
+        if not new_programmes:
+            return result
+
+        person = _person_for(applicant, people, nid_hash, language, area)
+        consent = Consent.objects.create(
+            person=person, version=settings.CONSENT_VERSION, channel=channel, language=language
+        )
+        home = Household.objects.create(
+            size=household.size,
+            children_under_5=household.children_under_5,
+            children_under_18=household.children_under_18,
+            members_with_disability=household.members_with_disability,
+            income_band=household.income_band,
+            area=area,
+        )
+        screening = {r.programme.code: r for r in _screen(applicant, household, new_programmes)}
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    reference=_unique_reference(ReferenceKind.APPLICATION, Application),
+                    channel=channel,
+                    applicant=person,
+                    household=home,
+                    consent=consent,
+                    answers=answers or {},
+                    language=language,
+                    idempotency_key=idempotency_key or None,
+                    submitted_by=submitted_by,
+                )
+        except IntegrityError:
+            # Another request with the same key won the race: theirs is the application.
+            existing = Application.objects.get(idempotency_key=idempotency_key)
+            transaction.set_rollback(True)
+            return _result_for_existing(existing, applicant, nid_hash, programmes)
+        now = timezone.now()
+        for programme in new_programmes:
+            screen = screening[programme.code]
+            ProgrammeApplication.objects.create(
+                application=application,
+                programme=programme,
+                prescreen=ProgrammeApplication.Prescreen.LIKELY
+                if screen.likely
+                else ProgrammeApplication.Prescreen.UNLIKELY,
+                prescreen_reasons=[str(reason) for reason in screen.reasons],
+                due_at=now + timedelta(days=programme.decision_sla_days),
+            )
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.SUBMITTED,
+            is_public=True,
+            to_status=ProgrammeApplication.Status.SUBMITTED,
+            actor=submitted_by,
+            channel=channel,
+        )
+        from registry import notifications
+
+        notifications.application_received(application, new_programmes)
+        result.application = application
+        result.created = True
+        for programme in new_programmes:
+            result.references[programme.code] = application.reference
+        return result
+
+
+def _screen(applicant: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]):
+    answers = ScreeningAnswers(
+        age=timezone.localdate().year - applicant.birth_year,
+        household_size=household.size,
+        children_under_5=household.children_under_5,
+        children_under_18=household.children_under_18,
+        members_with_disability=household.members_with_disability,
+        income_band=household.income_band,
+        area_id=household.area_id,
+    )
+    return [screen_programme(programme, answers) for programme in programmes]
+
+
+def _person_for(details: ApplicantDetails, people: list[Person], nid_hash: str, language: str, area) -> Person:
+    """Reuse the matching person (keeping their details current) or create one."""
+    person = next((p for p in people if nid_hash and p.national_id_hash == nid_hash), None) or (
+        people[0] if people else None
+    )
+    if person is None:
+        person = Person(
+            given_name=details.given_name,
+            family_name=details.family_name,
+            birth_year=details.birth_year,
+            date_of_birth=details.date_of_birth,
+            sex=details.sex,
+            phone=details.phone,
+        )
+    person.preferred_language = language
+    person.area = area
+    if nid_hash and not person.national_id_hash:
+        person.national_id_hash = nid_hash
+        person.national_id_last3 = details.national_id[-3:]
+    if details.date_of_birth and not person.date_of_birth:
+        person.date_of_birth = details.date_of_birth
+    person.save()
+    return person
+
+
+def _result_for_existing(
+    application: Application, details: ApplicantDetails, nid_hash: str, programmes: list[Programme]
+) -> SubmissionResult:
+    own = {
+        pa.programme.code: application.reference
+        for pa in application.programme_applications.select_related("programme")
+    }
+    people = find_same_person(details, nid_hash)
+    others = {
+        code: pa.application.reference
+        for code, pa in open_requests_of(people, programmes).items()
+        if pa.application_id != application.pk and code not in own
+    }
+    return SubmissionResult(
+        application=application,
+        references={**others, **own},
+        already_open=sorted(others),
+        created=False,
+    )

@@ -1,0 +1,1 @@
+"""SMS: the outbox and gateways (out), keyword commands and delivery reports (in)."""

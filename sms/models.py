@@ -1,0 +1,73 @@
+"""SMS rows: every message out is a row first (the outbox); every message in is kept once."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundMessage(models.Model):
+    """One SMS to one recipient, rendered in their language, sent after its transaction commits."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    to = models.CharField(max_length=16, db_index=True)
+    template = models.CharField(max_length=40)
+    language = models.CharField(max_length=8)
+    body = models.TextField()
+    encoding = models.CharField(max_length=6)
+    parts = models.PositiveSmallIntegerField()
+    essential = models.BooleanField(default=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
+    delivery_status = models.CharField(max_length=20, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.status})"
+
+
+class InboundMessage(models.Model):
+    """An SMS a person sent us, kept once per Africa's Talking ``id``."""
+
+    provider_id = models.CharField(max_length=80, unique=True)
+    sender = models.CharField(max_length=16, db_index=True)
+    to = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True)
+    link_id = models.CharField(max_length=80, blank=True)
+    network_code = models.CharField(max_length=10, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    command = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+
+class DeliveryReport(models.Model):
+    """A delivery report from the provider, kept once per ``(id, status)``."""
+
+    provider_message_id = models.CharField(max_length=80)
+    status = models.CharField(max_length=20)
+    failure_reason = models.CharField(max_length=60, blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+    message = models.ForeignKey(
+        OutboundMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider_message_id", "status"], name="one_report_per_status")]

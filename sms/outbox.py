@@ -1,0 +1,73 @@
+"""The transactional outbox: ``enqueue`` inserts a message in the caller's transaction.
+
+Nothing is sent if that transaction rolls back. After commit a Celery task sends the message; a
+periodic relay sends whatever was left due (broker down, worker killed).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registry.models import PhonePreference
+from sms.encoding import count_segments
+from sms.models import OutboundMessage
+from sms.templates import render
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(
+    to: str,
+    template: str,
+    language: str,
+    context: dict,
+    *,
+    dedupe_key: str | None = None,
+    essential: bool = True,
+) -> OutboundMessage | None:
+    """Queue the SMS ``template`` for ``to`` in ``language``; return the message, or ``None``.
+
+    ``None`` means nothing was queued: the number opted out of non-essential messages. The same
+    ``dedupe_key`` never queues a second message (the first one is returned).
+    """
+    if not to:
+        return None
+    if dedupe_key:
+        existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    if not essential and PhonePreference.objects.filter(phone=to, sms_opt_out=True).exists():
+        logger.info("Not queuing %s for %s: opted out of non-essential SMS.", template, to)
+        return None
+    body = render(template, language, context)
+    segments = count_segments(body)
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                to=to,
+                template=template,
+                language=language,
+                body=body,
+                encoding=segments.encoding,
+                parts=segments.parts,
+                essential=essential,
+                dedupe_key=dedupe_key,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        return OutboundMessage.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _dispatch(message.pk))
+    return message
+
+
+def _dispatch(message_id: int) -> None:
+    """Hand the message to a worker; if the broker is down the relay will send it later."""
+    from sms.tasks import send_message
+
+    try:
+        send_message.delay(message_id)
+    except Exception:
+        logger.warning("Broker unavailable; message %s left for the relay.", message_id, exc_info=True)

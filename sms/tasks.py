@@ -1,0 +1,28 @@
+"""Celery tasks of the outbox: thin wrappers around ``sms.delivery``."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.cache import cache
+
+from sms.delivery import relay_due_messages, send_due_message
+
+RELAY_LOCK = "sms:relay-lock"
+
+
+@shared_task(ignore_result=True)
+def send_message(message_id: int) -> str | None:
+    """Send one outbox message; safe to run twice, even at once."""
+    outcome = send_due_message(message_id)
+    return outcome.value if outcome else None
+
+
+@shared_task(ignore_result=True)
+def relay_outbox() -> int:
+    """Send what is due and left behind; never two relays at once."""
+    if not cache.add(RELAY_LOCK, "1", timeout=600):
+        return 0
+    try:
+        return relay_due_messages()
+    finally:
+        cache.delete(RELAY_LOCK)

@@ -1,0 +1,3 @@
+"""Africa's Talking SMS callbacks."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Africa's Talking USSD channel."""
