@@ -58,7 +58,13 @@ class ProgrammePage(Page):
     who_can_apply = RichTextField(_("who can apply"), blank=True, features=RICH_FEATURES)
     body = RichTextField(_("body"), blank=True, features=RICH_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("programme"), FieldPanel("summary"), FieldPanel("who_can_apply"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("programme"),
+        FieldPanel("summary"),
+        FieldPanel("who_can_apply"),
+        FieldPanel("body"),
+    ]
     parent_page_types = ["content.ProgrammeIndexPage"]
     subpage_types: list[str] = []
 
