@@ -7,7 +7,7 @@ failed for good. Nothing else in the project knows a provider's status codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Protocol
 
 from django.conf import settings
