@@ -116,6 +116,13 @@ class Grievance(models.Model):
     class Meta:
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
+        permissions = [
+            ("handle_grievance", "Can work on grievance cases"),
+            ("supervise_grievances", "Can assign, escalate and reopen any case"),
+            ("view_sensitive_grievance", "Can see sensitive cases"),
+            ("export_grievances", "Can export cases"),
+            ("view_dashboard", "Can see the grievance dashboard"),
+        ]
         verbose_name = _("grievance")
         verbose_name_plural = _("grievances")
 
@@ -182,6 +189,7 @@ class CallbackRequest(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        permissions = [("handle_callbackrequest", "Can call people back and record the outcome")]
         verbose_name = _("call-back request")
         verbose_name_plural = _("call-back requests")
 

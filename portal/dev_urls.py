@@ -1,3 +1,8 @@
-"""Development-only pages (mounted at ``/dev/`` when DEBUG): phone and outbox simulators."""
+"""Development-only pages (mounted at ``/dev/`` when DEBUG): the phone simulator and the SMS outbox."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("sms/", include("sms.dev_urls")),
+    path("ussd/", include("ussd.dev_urls")),
+]

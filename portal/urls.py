@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sms/", include("sms.urls")),
+    path("ussd/", include("ussd.urls")),
 ]
 
 if settings.DEBUG:

@@ -174,6 +174,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        permissions = [("act_on_behalf", "Can find, verify and act for a caller")]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
@@ -303,6 +304,7 @@ class ProgrammeApplication(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "programme"], name="one_request_per_programme")]
         indexes = [models.Index(fields=["programme", "status"])]
+        permissions = [("decide_programmeapplication", "Can decide applications to a programme")]
         verbose_name = _("programme application")
         verbose_name_plural = _("programme applications")
 

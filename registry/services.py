@@ -341,3 +341,41 @@ def _result_for_existing(
         already_open=sorted(others),
         created=False,
     )
+
+
+WITHDRAWABLE_STATUSES = (
+    ProgrammeApplication.Status.SUBMITTED,
+    ProgrammeApplication.Status.UNDER_REVIEW,
+    ProgrammeApplication.Status.WAITLISTED,
+)
+
+
+def withdraw_application(application: Application, *, person: Person, channel: str, actor=None) -> list[str]:
+    """Withdraw every undecided programme request of ``application`` at its applicant's wish.
+
+    Returns the codes of the programmes withdrawn. ``person`` must be the applicant.
+    """
+    if application.applicant_id != person.pk:
+        raise ApplicationError(_("This application is not yours."), code="owner")
+    withdrawn = []
+    with transaction.atomic():
+        requests = application.programme_applications.select_for_update().select_related("programme")
+        for pa in requests:
+            if pa.status not in WITHDRAWABLE_STATUSES:
+                continue
+            ApplicationEvent.objects.create(
+                application=application,
+                programme_application=pa,
+                kind=ApplicationEvent.Kind.STATUS,
+                is_public=True,
+                from_status=pa.status,
+                to_status=ProgrammeApplication.Status.WITHDRAWN,
+                actor=actor,
+                channel=channel,
+            )
+            pa.status = ProgrammeApplication.Status.WITHDRAWN
+            pa.save(update_fields=["status", "updated_at"])
+            withdrawn.append(pa.programme.code)
+    if not withdrawn:
+        raise ApplicationError(_("There is nothing left to withdraw in this application."), code="nothing")
+    return withdrawn
