@@ -1,0 +1,30 @@
+"""/healthz answers 200 when the database and cache answer, 503 otherwise."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_is_200_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_cache_is_down(client):
+    with mock.patch("portal.views.health.cache.get", side_effect=ConnectionError("redis down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client):
+    with mock.patch("portal.views.health.connection.cursor", side_effect=Exception("db down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"

@@ -1,0 +1,63 @@
+"""Pre-screening is advice with plain reasons for every open programme — never a refusal."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from registry.eligibility import ScreeningAnswers, prescreen
+
+pytestmark = pytest.mark.django_db
+
+
+def advice(results):
+    return {r.programme.code: r.likely for r in results}
+
+
+def test_every_open_programme_gets_advice_with_reasons(programmes, areas):
+    results = prescreen(ScreeningAnswers(age=70, household_size=2, income_band=1, area_id=areas["mombasa"].pk))
+    assert [r.programme.code for r in results] == list(programmes)
+    assert all(r.reasons for r in results)
+
+
+def test_an_older_person_on_the_coast_is_likely_for_the_pension_and_emergency_cash(programmes, areas):
+    results = advice(prescreen(ScreeningAnswers(age=70, household_size=2, area_id=areas["mombasa"].pk)))
+    assert results["old-age-pension"] is True
+    assert results["emergency-cash"] is True
+    assert results["public-works"] is False
+    assert results["disability-grant"] is False
+
+
+def test_a_young_parent_in_nairobi_is_likely_for_the_child_grant_only_where_it_runs(programmes, areas):
+    answers = ScreeningAnswers(
+        age=30, household_size=5, children_under_18=3, income_band=2, area_id=areas["kibra"].pk
+    )
+    results = advice(prescreen(answers))
+    assert results["child-support-grant"] is True
+    assert results["public-works"] is True
+    assert results["emergency-cash"] is False  # runs only in Coast and North Eastern
+    assert results["old-age-pension"] is False
+
+
+def test_income_above_the_limit_is_unlikely_with_a_reason(programmes, areas):
+    rich = prescreen(
+        ScreeningAnswers(age=30, household_size=1, children_under_18=1, income_band=5, area_id=areas["kibra"].pk)
+    )
+    child = next(r for r in rich if r.programme.code == "child-support-grant")
+    assert not child.likely
+    assert any("income" in reason for reason in child.reasons)
+
+
+def test_closed_programmes_are_not_offered(programmes, areas):
+    programmes["public-works"].is_open = False
+    programmes["public-works"].save()
+    codes = [r.programme.code for r in prescreen({"age": 30, "household_size": 2})]
+    assert "public-works" not in codes
+
+
+def test_reasons_are_in_the_active_language(programmes, areas):
+    with translation.override("fr"):
+        results = prescreen({"birth_year": 1950, "household_size": 2, "area_id": areas["mombasa"].pk})
+    pension = next(r for r in results if r.programme.code == "old-age-pension")
+    assert pension.programme.name("fr") == "Pension de vieillesse"
+    assert pension.reasons  # translated text checked by the catalog test
