@@ -54,7 +54,9 @@ def extract_django_template(fileobj, keywords, comment_tags, options) -> Iterato
     from django.utils.translation.template import templatize
 
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
-    python_like = templatize(source)
+    # templatize keeps the template's layout; Python's tokenizer would trip on its indentation.
+    # Every message is a single-line repr() literal, so removing leading whitespace is safe.
+    python_like = "\n".join(line.lstrip() for line in templatize(source).splitlines())
     yield from extract_python(io.BytesIO(python_like.encode("utf-8")), keywords, comment_tags, options)
 
 
