@@ -65,6 +65,11 @@ class Grievance(models.Model):
         NOT_UPHELD = "not_upheld", _("Not upheld")
         REJECTED = "rejected", _("Not taken forward")
 
+    class RejectionReason(models.TextChoices):
+        DUPLICATE = "duplicate", _("Duplicate of another case")
+        OUT_OF_SCOPE = "out_of_scope", _("Not something we can deal with")
+        NO_INFORMATION = "no_information", _("Not enough information")
+
     reference = models.CharField(_("reference"), max_length=10, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
@@ -96,9 +101,25 @@ class Grievance(models.Model):
     area = models.ForeignKey(AdminArea, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("area"))
     due_at = models.DateTimeField(_("due"), db_index=True)
     at_risk = models.BooleanField(_("at risk"), default=False)
+    at_risk_at = models.DateTimeField(
+        _("at risk from"), null=True, blank=True, help_text=_("When 80 % of the time at this level has passed.")
+    )
     level_started_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    sla_breached = models.BooleanField(_("missed a deadline"), default=False)
     resolution_outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
+    rejection_reason = models.CharField(
+        _("reason not taken forward"), max_length=16, choices=RejectionReason.choices, blank=True
+    )
     resolution_text = models.TextField(_("resolution"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who resolved or rejected it; never assigned an appeal of it."),
+    )
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -115,7 +136,7 @@ class Grievance(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["status", "at_risk_at"])]
         permissions = [
             ("handle_grievance", "Can work on grievance cases"),
             ("supervise_grievances", "Can assign, escalate and reopen any case"),
@@ -184,6 +205,14 @@ class CallbackRequest(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who asked for it on the person's behalf."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
 
@@ -214,3 +243,18 @@ class AccessLog(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+
+
+class CallVerification(models.Model):
+    """A call-centre agent's check of a caller's identity: two facts the caller stated, matched or not."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="call_verifications")
+    facts = models.CharField(max_length=60, help_text=_("Which facts were checked, e.g. birth,district."))
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("caller verification")
+        verbose_name_plural = _("caller verifications")

@@ -31,3 +31,17 @@ def grievance_received(grievance: Grievance) -> None:
         },
         dedupe_key=f"grievance-received:{grievance.pk}",
     )
+
+
+def notify_case(grievance: Grievance, template: str, context: dict, *, dedupe_key: str) -> bool:
+    """Queue ``template`` for the case's citizen, in their language; return whether there was a phone."""
+    if not grievance.contact_phone:
+        return False
+    enqueue(
+        grievance.contact_phone,
+        template,
+        grievance.language,
+        {"reference": format_reference(grievance.reference), **context},
+        dedupe_key=dedupe_key,
+    )
+    return True

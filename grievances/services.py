@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grievances import notifications
+from grievances import notifications, workflow
+from grievances.assignment import assignment_problem
 from grievances.models import (
     MAX_LEVEL,
     SENSITIVE_CATEGORIES,
@@ -21,10 +22,10 @@ from grievances.models import (
     GrievanceEvent,
 )
 from grievances.pins import hash_pin, new_pin
-from grievances.sla import due_at
-from registry.models import Person, ProgrammeApplication
+from grievances.sla import at_risk_from, due_at
+from registry.models import Channel, Person, ProgrammeApplication
 from registry.phones import normalise_phone
-from registry.references import ReferenceKind, new_reference
+from registry.references import ReferenceKind, format_reference, new_reference
 
 MAX_DESCRIPTION_LENGTH = 2000
 
@@ -117,6 +118,7 @@ def file_grievance(
                     excluded_assignee=excluded,
                     area=area,
                     due_at=due_at(category, level, now),
+                    at_risk_at=at_risk_from(now, due_at(category, level, now)),
                     level_started_at=now,
                     idempotency_key=idempotency_key or None,
                     filed_by=filed_by,
@@ -165,7 +167,7 @@ def _check_appeal(pa: ProgrammeApplication | None, appeal_of: Grievance | None):
         )
         if not appealable or decided_at is None or timezone.now() > appeal_deadline(decided_at):
             raise GrievanceError(_("This decision can no longer be appealed."), code="appeal_window")
-        return min(appeal_of.level + 1, MAX_LEVEL), appeal_of.assignee
+        return min(appeal_of.level + 1, MAX_LEVEL), appeal_of.decided_by or appeal_of.assignee
     raise GrievanceError(_("Say which decision you are appealing."), code="appeal_target")
 
 
@@ -196,9 +198,289 @@ def request_callback(
         if waiting is not None:
             return waiting, False
         request = CallbackRequest.objects.create(
-            phone=phone, reason=reason, channel=channel, language=language, person=person, handled_by=None
+            phone=phone, reason=reason, channel=channel, language=language, person=person, requested_by=requested_by
         )
         return request, True
 
 
 CALLBACK_PROMISE_HOURS = 48
+
+
+# --- The workflow ---------------------------------------------------------------------------------
+
+
+class TransitionError(GrievanceError):
+    """An action is not allowed on a case (wrong status, role or data); nothing was changed."""
+
+
+@dataclass
+class TransitionResult:
+    """What an action did: the case as it now is, its new timeline event and, for an appeal, the new case."""
+
+    case: Grievance
+    event: GrievanceEvent
+    appeal: Grievance | None = None
+    pin: str | None = None
+
+
+def transition(case: Grievance, action: str, actor, **data) -> TransitionResult:
+    """Take ``action`` on ``case`` as ``actor``, as the workflow table allows, atomically.
+
+    ``actor`` is a staff user, ``workflow.SYSTEM`` or a ``workflow.CitizenActor``. Data by action:
+    assign ``assignee``; note, reply ``text``; escalate ``text`` (optional); resolve ``outcome`` and
+    ``text``; reject ``reason`` and ``text`` (optional); appeal ``text`` (and ``idempotency_key``);
+    reopen ``text``. The case is locked and re-read; an action the table does not allow from its
+    status for the actor's roles, or with missing data, raises ``TransitionError`` and changes
+    nothing. Otherwise the case changes, one timeline event is written, and the citizen's SMS is
+    queued in the same transaction. ``case`` is refreshed in place.
+    """
+    try:
+        action = workflow.Action(action)
+    except ValueError:
+        raise TransitionError(_("That action does not exist."), code="action") from None
+    row = workflow.TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Grievance.objects.select_for_update().get(pk=case.pk)
+        roles = workflow.roles_of(actor, locked)
+        if not roles and workflow.is_staff_actor(actor) and not workflow.can_see(actor, locked):
+            raise TransitionError(_("We could not find that case."), code="not_found")
+        if not workflow.status_allows(row, locked):
+            raise TransitionError(
+                _("“%(action)s” is not possible for a case that is “%(status)s”.")
+                % {"action": row.label, "status": locked.get_status_display()},
+                code="status",
+            )
+        if not roles & row.roles:
+            raise TransitionError(_("You may not “%(action)s” this case.") % {"action": row.label}, code="role")
+        text = (data.get("text") or "").strip()
+        if action in workflow.TEXT_REQUIRED and not text:
+            raise TransitionError(workflow.TEXT_REQUIRED[action], code="text")
+        result = _EFFECTS[action](locked, row, actor, roles, text, data)
+    case.refresh_from_db()
+    return result
+
+
+def _actor_user(actor):
+    return actor if workflow.is_staff_actor(actor) else None
+
+
+def _actor_channel(actor, roles) -> str:
+    if isinstance(actor, workflow.CitizenActor):
+        return actor.channel
+    if workflow.is_staff_actor(actor) and workflow.Role.CITIZEN in roles:
+        return Channel.CALL_CENTRE
+    return ""
+
+
+def _record(case, row, actor, roles, *, from_status, kind=GrievanceEvent.Kind.TRANSITION, message="") -> GrievanceEvent:
+    return GrievanceEvent.objects.create(
+        grievance=case,
+        kind=kind,
+        action=row.action,
+        is_public=row.public,
+        from_status=from_status,
+        to_status=case.status,
+        message=message,
+        actor=_actor_user(actor),
+        channel=_actor_channel(actor, roles),
+    )
+
+
+def _tell_citizen(case, row, event, context: dict) -> None:
+    """Queue the row's SMS for the citizen and note it on the (internal) timeline."""
+    if row.sms and notifications.notify_case(case, row.sms, context, dedupe_key=f"grievance-{row.action}:{event.pk}"):
+        GrievanceEvent.objects.create(grievance=case, kind=GrievanceEvent.Kind.SMS, action=row.action, message=row.sms)
+
+
+def _save(case, fields: list[str]) -> None:
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+def _assign(case, row, actor, roles, text, data) -> TransitionResult:
+    assignee = data.get("assignee")
+    problem = assignment_problem(case, assignee, actor=actor, may_assign_others=workflow.Role.SUPERVISOR in roles)
+    if problem:
+        raise TransitionError(problem, code="assignee")
+    from_status = case.status
+    case.assignee = assignee
+    case.status = row.to_status
+    _save(case, ["assignee", "status"])
+    name = assignee.get_full_name() or assignee.get_username()
+    return TransitionResult(case, _record(case, row, actor, roles, from_status=from_status, message=name))
+
+
+def _note(case, row, actor, roles, text, data) -> TransitionResult:
+    event = _record(case, row, actor, roles, from_status=case.status, kind=GrievanceEvent.Kind.NOTE, message=text)
+    return TransitionResult(case, event)
+
+
+def _reply(case, row, actor, roles, text, data) -> TransitionResult:
+    event = _record(case, row, actor, roles, from_status=case.status, kind=GrievanceEvent.Kind.REPLY, message=text)
+    _tell_citizen(case, row, event, {})
+    return TransitionResult(case, event)
+
+
+def _escalate(case, row, actor, roles, text, data) -> TransitionResult:
+    if case.level >= MAX_LEVEL:
+        raise TransitionError(_("This case is already at the highest level."), code="level")
+    now = timezone.now()
+    case.sla_breached = case.sla_breached or case.due_at < now
+    _move_to_level(case, case.level + 1, now)
+    case.assignee = None
+    _save(
+        case,
+        ["level", "due_at", "at_risk_at", "at_risk", "level_started_at", "escalated_at", "sla_breached", "assignee"],
+    )
+    return TransitionResult(case, _record(case, row, actor, roles, from_status=case.status, message=text))
+
+
+def _move_to_level(case: Grievance, level: int, now) -> None:
+    """Give the case a fresh clock at ``level`` (escalation): new due date, no longer at risk."""
+    case.level = level
+    case.level_started_at = now
+    case.due_at = due_at(case.category, level, now)
+    case.at_risk_at = at_risk_from(now, case.due_at)
+    case.at_risk = False
+    case.escalated_at = now
+
+
+def _resolve(case, row, actor, roles, text, data) -> TransitionResult:
+    outcome = data.get("outcome")
+    if outcome not in workflow.RESOLVE_OUTCOMES:
+        raise TransitionError(_("Choose the outcome."), code="outcome")
+    now = timezone.now()
+    from_status = case.status
+    case.status = row.to_status
+    case.resolution_outcome = outcome
+    case.resolution_text = text
+    case.resolved_at = now
+    case.decided_by = _actor_user(actor)
+    case.at_risk = False
+    _save(case, ["status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by", "at_risk"])
+    event = _record(case, row, actor, roles, from_status=from_status, message=text)
+    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(appeal_deadline(now))})
+    pa = case.related_programme_application
+    if case.kind == Grievance.Kind.APPEAL and pa is not None and outcome != Grievance.Outcome.NOT_UPHELD:
+        from registry.decisions import reopen_after_appeal
+
+        reopen_after_appeal(pa, case, actor)
+    return TransitionResult(case, event)
+
+
+def _reject(case, row, actor, roles, text, data) -> TransitionResult:
+    reason = data.get("reason")
+    if reason not in Grievance.RejectionReason.values:
+        raise TransitionError(_("Choose why the case is not taken forward."), code="reason")
+    now = timezone.now()
+    from_status = case.status
+    case.status = row.to_status
+    case.resolution_outcome = Grievance.Outcome.REJECTED
+    case.rejection_reason = reason
+    case.resolution_text = text
+    case.closed_at = now
+    case.decided_by = _actor_user(actor)
+    case.at_risk = False
+    _save(
+        case,
+        ["status", "resolution_outcome", "rejection_reason", "resolution_text", "closed_at", "decided_by", "at_risk"],
+    )
+    event = _record(case, row, actor, roles, from_status=from_status, message=text)
+    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(appeal_deadline(now))})
+    return TransitionResult(case, event)
+
+
+def _appeal(case, row, actor, roles, text, data) -> TransitionResult:
+    channel = _actor_channel(actor, roles)
+    category = case.category if case.is_sensitive else Category.DECISION_APPEAL
+    try:
+        filed = file_grievance(
+            category=category,
+            description=text,
+            channel=channel,
+            language=data.get("language") or case.language,
+            kind=Grievance.Kind.APPEAL,
+            complainant=case.complainant,
+            phone=case.contact_phone,
+            anonymous=case.is_anonymous,
+            appeal_of=case,
+            area=case.area,
+            idempotency_key=data.get("idempotency_key"),
+            filed_by=_actor_user(actor),
+        )
+    except GrievanceError as error:
+        raise TransitionError(error.message, code=error.code) from None
+    message = format_reference(filed.grievance.reference)
+    event = _record(case, row, actor, roles, from_status=case.status, message=message)
+    return TransitionResult(case, event, appeal=filed.grievance, pin=filed.pin)
+
+
+def _close(case, row, actor, roles, text, data) -> TransitionResult:
+    from_status = case.status
+    case.status = row.to_status
+    case.closed_at = timezone.now()
+    _save(case, ["status", "closed_at"])
+    return TransitionResult(case, _record(case, row, actor, roles, from_status=from_status, message=text))
+
+
+def _reopen(case, row, actor, roles, text, data) -> TransitionResult:
+    now = timezone.now()
+    from_status = case.status
+    case.status = row.to_status
+    case.resolution_outcome = case.rejection_reason = case.resolution_text = ""
+    case.resolved_at = case.closed_at = case.decided_by = None
+    case.level_started_at = now
+    case.due_at = due_at(case.category, case.level, now)
+    case.at_risk_at = at_risk_from(now, case.due_at)
+    case.at_risk = False
+    _save(
+        case,
+        [
+            "status",
+            "resolution_outcome",
+            "rejection_reason",
+            "resolution_text",
+            "resolved_at",
+            "closed_at",
+            "decided_by",
+            "level_started_at",
+            "due_at",
+            "at_risk_at",
+            "at_risk",
+        ],
+    )
+    event = _record(case, row, actor, roles, from_status=from_status, message=text)
+    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(case.due_at)})
+    return TransitionResult(case, event)
+
+
+_EFFECTS = {
+    workflow.Action.ASSIGN: _assign,
+    workflow.Action.NOTE: _note,
+    workflow.Action.REPLY: _reply,
+    workflow.Action.ESCALATE: _escalate,
+    workflow.Action.RESOLVE: _resolve,
+    workflow.Action.REJECT: _reject,
+    workflow.Action.APPEAL: _appeal,
+    workflow.Action.CLOSE: _close,
+    workflow.Action.REOPEN: _reopen,
+}
+
+
+def record_callback_outcome(callback: CallbackRequest, status: str, note: str, agent) -> CallbackRequest:
+    """Record how a call-back went (done, no answer, cancelled) with a note and the agent."""
+    if not agent.has_perm("grievances.handle_callbackrequest"):
+        raise GrievanceError(_("You may not record call-backs."), code="role")
+    final = (CallbackRequest.Status.DONE, CallbackRequest.Status.NO_ANSWER, CallbackRequest.Status.CANCELLED)
+    if status not in final:
+        raise GrievanceError(_("Choose how the call went."), code="status")
+    with transaction.atomic():
+        locked = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
+        if locked.status != CallbackRequest.Status.PENDING:
+            raise GrievanceError(_("This call-back was already dealt with."), code="done")
+        locked.status = status
+        locked.outcome_note = (note or "").strip()[:2000]
+        locked.handled_by = agent
+        locked.handled_at = timezone.now()
+        locked.save(update_fields=["status", "outcome_note", "handled_by", "handled_at"])
+    callback.refresh_from_db()
+    return callback

@@ -23,3 +23,8 @@ def sla_days(category: str, level: int = 1) -> int:
 def due_at(category: str, level: int, start: datetime) -> datetime:
     """When a case of ``category`` that reached ``level`` at ``start`` falls due."""
     return start + timedelta(days=sla_days(category, level))
+
+
+def at_risk_from(start: datetime, due: datetime) -> datetime:
+    """The moment 80 % of the time between ``start`` and ``due`` has passed: the case is then at risk."""
+    return start + (due - start) * AT_RISK_FRACTION

@@ -103,6 +103,13 @@ class Programme(ClusterableModel):
     areas = models.ManyToManyField(
         AdminArea, blank=True, verbose_name=_("only in these areas"), help_text=_("Empty for the whole country.")
     )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="programmes_decided",
+        verbose_name=_("programme officers"),
+        help_text=_("Staff who see and decide the applications to this programme."),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
