@@ -1,3 +1,36 @@
 """Citizen web pages (under a language prefix)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from portal.views import account, apply, callback, complaints, sign_in, tracking
+
+app_name = "portal"
+
+REFERENCE = r"(?P<reference>[0-9]{10})"
+
+urlpatterns = [
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("sign-in/new-code/", sign_in.resend_code, name="sign_in_resend"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
+    path("signed-out/", sign_in.signed_out, name="signed_out"),
+    path("apply/", apply.start, name="apply_start"),
+    path("apply/check/", apply.check, name="apply_check"),
+    path("apply/submit/", apply.submit, name="apply_submit"),
+    path("apply/done/", apply.done, name="apply_done"),
+    path("apply/<slug:slug>/", apply.step, name="apply_step"),
+    path("account/", account.overview, name="account"),
+    re_path(rf"^account/applications/{REFERENCE}/$", account.application_detail, name="account_application"),
+    re_path(rf"^account/applications/{REFERENCE}/withdraw/$", account.withdraw, name="account_withdraw"),
+    re_path(
+        rf"^account/applications/{REFERENCE}/(?P<programme>[-a-z0-9_]+)/appeal/$",
+        account.appeal,
+        name="account_appeal",
+    ),
+    re_path(rf"^account/complaints/{REFERENCE}/$", account.complaint_detail, name="account_complaint"),
+    path("account/language/", account.language, name="account_language"),
+    path("account/sms/", account.sms, name="account_sms"),
+    path("complain/", complaints.complain, name="complain"),
+    path("track/", tracking.track, name="track"),
+    path("call-me-back/", callback.call_me_back, name="call_me_back"),
+]

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "grievances.staff_2fa.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -241,5 +242,65 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}},
 }
+
+# --- SMS channel: outbox delivery, Africa's Talking gateway, inbound limits -------------------
+
+# Waits before the 2nd, 3rd and 4th sending attempt; the 4th transient failure fails the message.
+try:
+    SMS_RETRY_DELAYS_SECONDS = [int(s) for s in env_list("SMS_RETRY_DELAYS_SECONDS", ["300", "600", "900"])]
+except ValueError as exc:
+    raise ImproperlyConfigured("SMS_RETRY_DELAYS_SECONDS must be whole seconds, e.g. 300,600,900.") from exc
+if not SMS_RETRY_DELAYS_SECONDS or min(SMS_RETRY_DELAYS_SECONDS) < 0:
+    raise ImproperlyConfigured("SMS_RETRY_DELAYS_SECONDS must list at least one delay of 0 seconds or more.")
+# How long a due message waits for its own task before the relay sends it.
+SMS_RELAY_GRACE_SECONDS = env_int("SMS_RELAY_GRACE_SECONDS", 60, minimum=0)
+# A sender that claimed a message and did not finish within this time is taken for dead; the relay
+# then waits up to SMS_RECONCILE_SECONDS after the claim for a delivery report proving the provider
+# got it, and sends it again only if none came.
+SMS_CLAIM_TIMEOUT_SECONDS = env_int("SMS_CLAIM_TIMEOUT_SECONDS", 120, minimum=1)
+SMS_RECONCILE_SECONDS = env_int("SMS_RECONCILE_SECONDS", 600, minimum=1)
+# Inbound SMS from one number answered per hour; beyond it, one polite reply and silence.
+SMS_INBOUND_PER_HOUR = env_int("SMS_INBOUND_PER_HOUR", 20, minimum=1)
+# Seconds to wait for Africa's Talking to connect and to answer.
+AT_TIMEOUT_SECONDS = env_int("AT_TIMEOUT_SECONDS", 10, minimum=1)
+CELERY_BEAT_SCHEDULE["sms-relay-outbox"] = {
+    "task": "sms.tasks.relay_outbox",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+
+# --- Back-office: staff two-factor sign-in, SLA sweep ------------------------------------------
+
+# Staff sessions end after this many idle minutes (DESIGN §7).
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15, minimum=1)
+OTP_TOTP_ISSUER = "Lango"
+CELERY_BEAT_SCHEDULE["grievances-sla-sweep"] = {
+    "task": "grievances.tasks.sweep_sla",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}
+
+# --- Citizen portal: phone sign-in sessions and rate limits ----------------------------------
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "portal.middleware.CitizenSessionMiddleware"
+)
+CITIZEN_SESSION_IDLE_SECONDS = 30 * 60
+CITIZEN_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# django-ratelimit counts on the shared cache (Redis in production) and reads the client address
+# the same way the portal does: the trusted proxy header when set, else REMOTE_ADDR.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "portal.client_ip.ratelimit_ip"
+
+# --- USSD channel: privacy notice link, per-phone hop limit, benchmark timing ------------------
+
+# Where citizens read the site (used in SMS links, e.g. the full privacy notice before consent).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PRIVACY_NOTICE_PATH = env_str("PRIVACY_NOTICE_PATH", "/privacy/")
+# USSD hops answered per phone number per minute; beyond it, a polite END.
+USSD_HOPS_PER_PHONE_PER_MINUTE = env_int("USSD_HOPS_PER_PHONE_PER_MINUTE", 40, minimum=1)
+# bench/ussd.py only: a Server-Timing header with the time spent inside Django.
+if env_bool("LANGO_BENCH_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "ussd.bench_timing.ServerTimingMiddleware")

@@ -17,9 +17,10 @@ from django.db import transaction
 from wagtail.models import Page
 
 from content.demo_pages import create_site
+from grievances.staff_2fa import ensure_demo_totp
 from portal import roles
 from registry.demo import create_areas, create_programmes
-from registry.models import AdminArea
+from registry.models import AdminArea, Programme
 
 ROLE_USERNAMES: dict[str, str] = {
     roles.GRIEVANCE_OFFICER: "grievance",
@@ -52,6 +53,7 @@ class SeededUser:
     role: str
     created: bool
     password: str = ""
+    totp_uri: str = ""
 
 
 def ensure_staff_user(username: str, role: str) -> SeededUser:
@@ -73,7 +75,10 @@ def ensure_staff_user(username: str, role: str) -> SeededUser:
         is_staff=True,
     )
     user.groups.add(group)
-    return SeededUser(username, role, created=True, password=password)
+    if role == roles.PROGRAMME_OFFICER:
+        for programme in Programme.objects.all():
+            programme.officers.add(user)
+    return SeededUser(username, role, created=True, password=password, totp_uri=_demo_totp(user))
 
 
 def ensure_superuser(username: str) -> SeededUser:
@@ -82,8 +87,13 @@ def ensure_superuser(username: str) -> SeededUser:
     if User.objects.filter(username=username).exists():
         return SeededUser(username, "superuser", created=False)
     password = generate_password()
-    User.objects.create_superuser(username, email=f"{username}@{EMAIL_DOMAIN}", password=password)
-    return SeededUser(username, "superuser", created=True, password=password)
+    user = User.objects.create_superuser(username, email=f"{username}@{EMAIL_DOMAIN}", password=password)
+    return SeededUser(username, "superuser", created=True, password=password, totp_uri=_demo_totp(user))
+
+
+def _demo_totp(user) -> str:
+    """In development, give a new demo user an authenticator so the printed set-up works at once."""
+    return ensure_demo_totp(user) if settings.DEBUG else ""
 
 
 class Command(BaseCommand):
@@ -106,7 +116,7 @@ class Command(BaseCommand):
         if not user.created:
             return "exists"
         if settings.DEBUG:
-            return f"created, password: {user.password}"
+            return f"created, password: {user.password}\n{'':<38}authenticator set-up: {user.totp_uri}"
         return f"created with a random password: reset it with `manage.py changepassword {user.username}`"
 
     def _summary(self, programme_count: int, users: list[SeededUser]) -> None:

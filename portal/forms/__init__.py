@@ -1,0 +1,1 @@
+"""Citizen forms: plain words, errors in the page's language, no browser-side validation."""

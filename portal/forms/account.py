@@ -1,0 +1,42 @@
+"""My account: appeal a refusal, withdraw, language, SMS."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from grievances.services import MAX_DESCRIPTION_LENGTH
+from portal.forms.base import CitizenForm
+
+
+class AppealForm(CitizenForm):
+    reason = forms.CharField(
+        label=_("Why do you think the decision is wrong?"),
+        help_text=_("Say it in your own words. Tell us anything we may not have known."),
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Tell us why you think the decision is wrong."),
+            "max_length": _("Keep it shorter: at most 2000 characters."),
+        },
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class LanguageForm(CitizenForm):
+    language = forms.ChoiceField(
+        label=_("Which language should we use with you?"),
+        help_text=_("We will use it on this website and in our SMS."),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a language."), "invalid_choice": _("Choose a language.")},
+    )
+
+
+class SmsForm(CitizenForm):
+    opt_out = forms.BooleanField(
+        label=_("Do not send me SMS I do not need"),
+        help_text=_("We will still send codes, receipts and decisions."),
+        required=False,
+    )

@@ -1,0 +1,214 @@
+"""Citizen portal data: the phone a citizen signs in with, and their unfinished application.
+
+``PhoneDevice`` is a django-otp device of our own: a 6-digit code goes out by SMS and only a salted,
+keyed hash of it is kept. The rules about how often codes may be sent and tried live here, next to
+the counters they read, and are driven by ``portal.signin``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+
+CODE_DIGITS = 6
+CODE_VALID_SECONDS = 5 * 60
+MAX_WRONG_TRIES_PER_CODE = 5
+SECONDS_BETWEEN_SENDS = 60
+MAX_SENDS_PER_WINDOW = 3
+SEND_WINDOW_SECONDS = 15 * 60
+MAX_SENDS_PER_DAY = 10
+MAX_CONSECUTIVE_FAILURES = 10
+LOCK_SECONDS = 60 * 60
+DAY_SECONDS = 24 * 60 * 60
+
+
+class SendRefusal(enum.Enum):
+    """Why no new code may be sent now."""
+
+    LOCKED = "locked"
+    TOO_SOON = "too_soon"
+    TOO_MANY_RECENTLY = "too_many_recently"
+    TOO_MANY_TODAY = "too_many_today"
+
+
+class VerifyRefusal(enum.Enum):
+    """Why a code was not accepted."""
+
+    LOCKED = "locked"
+    NO_CODE = "no_code"
+    EXPIRED = "expired"
+    WRONG = "wrong"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of one try: accepted, or refused with a reason and the moment a lock ends."""
+
+    accepted: bool
+    refusal: VerifyRefusal | None = None
+    locked_until: datetime | None = None
+
+
+def _code_key() -> bytes:
+    return hashlib.sha256(("sign-in-code:" + settings.SECRET_KEY).encode()).digest()
+
+
+def hash_code(code: str, salt: str | None = None) -> str:
+    """Return ``salt$digest`` for ``code``: a fresh random salt, keyed with the secret key."""
+    salt = salt or secrets.token_hex(8)
+    digest = hmac.new(_code_key(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
+    return f"{salt}${digest}"
+
+
+def code_matches(code: str, stored: str) -> bool:
+    """Compare ``code`` with a stored ``salt$digest`` in constant time."""
+    if not stored or "$" not in stored:
+        return False
+    salt, _digest = stored.split("$", 1)
+    return hmac.compare_digest(hash_code(code, salt), stored)
+
+
+def new_code() -> str:
+    """Return a fresh random 6-digit code."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+class PhoneDevice(Device):
+    """A citizen's phone, able to receive sign-in codes by SMS.
+
+    Keeps the hash of the current code (never the code), when it expires and how many wrong tries
+    it had; the times codes were sent in the last day; and the run of failed tries that locks the
+    phone for an hour.
+    """
+
+    phone = models.CharField(_("phone"), max_length=16, unique=True)
+    code_hash = models.CharField(max_length=100, blank=True, editable=False)
+    code_valid_until = models.DateTimeField(null=True, blank=True)
+    code_wrong_tries = models.PositiveSmallIntegerField(default=0)
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.JSONField(default=list, help_text="Unix times of the codes sent in the last day.")
+
+    class Meta:
+        verbose_name = _("citizen phone")
+        verbose_name_plural = _("citizen phones")
+
+    def __str__(self) -> str:
+        return self.phone
+
+    # --- Sending ----------------------------------------------------------------------------
+
+    def send_refusal(self, now: datetime | None = None) -> SendRefusal | None:
+        """Return why a new code may not be sent now, or ``None`` when it may."""
+        now = now or timezone.now()
+        if self.is_locked(now):
+            return SendRefusal.LOCKED
+        stamp = now.timestamp()
+        recent = [t for t in self.sent_at if stamp - t < DAY_SECONDS]
+        if recent and stamp - max(recent) < SECONDS_BETWEEN_SENDS:
+            return SendRefusal.TOO_SOON
+        if len([t for t in recent if stamp - t < SEND_WINDOW_SECONDS]) >= MAX_SENDS_PER_WINDOW:
+            return SendRefusal.TOO_MANY_RECENTLY
+        if len(recent) >= MAX_SENDS_PER_DAY:
+            return SendRefusal.TOO_MANY_TODAY
+        return None
+
+    def generate_is_allowed(self):
+        """django-otp's question: may a challenge be generated now?"""
+        refusal = self.send_refusal()
+        return (True, None) if refusal is None else (False, {"reason": refusal})
+
+    def issue_code(self, now: datetime | None = None) -> str:
+        """Make a new code (replacing any earlier one), record the send and return the code to deliver.
+
+        The caller has checked ``send_refusal`` under a row lock and saves nothing else: this saves.
+        """
+        now = now or timezone.now()
+        code = new_code()
+        stamp = now.timestamp()
+        self.code_hash = hash_code(code)
+        self.code_valid_until = now + timedelta(seconds=CODE_VALID_SECONDS)
+        self.code_wrong_tries = 0
+        self.sent_at = [t for t in self.sent_at if stamp - t < DAY_SECONDS] + [stamp]
+        self.save()
+        return code
+
+    # --- Verifying --------------------------------------------------------------------------
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        """Tell whether too many failed tries have locked this phone."""
+        return self.locked_until is not None and (now or timezone.now()) < self.locked_until
+
+    def verify_is_allowed(self):
+        """django-otp's question: may a token be verified now?"""
+        if self.is_locked():
+            return False, {"reason": VerifyRefusal.LOCKED, "locked_until": self.locked_until}
+        return True, None
+
+    def verify_token(self, token) -> bool:
+        """django-otp's entry point: check ``token`` and consume it on success."""
+        return self.check_code(str(token or "")).accepted
+
+    def check_code(self, code: str, now: datetime | None = None) -> VerifyResult:
+        """Try ``code``: accept it once, within its lifetime; count every failure; save.
+
+        Five wrong tries end the current code; ten failures in a row lock the phone for an hour.
+        """
+        now = now or timezone.now()
+        if self.is_locked(now):
+            return VerifyResult(False, VerifyRefusal.LOCKED, self.locked_until)
+        code = "".join(ch for ch in code if not ch.isspace())
+        if not self.code_hash:
+            refusal = VerifyRefusal.NO_CODE
+        elif self.code_valid_until is None or now >= self.code_valid_until:
+            refusal = VerifyRefusal.EXPIRED
+            self._end_code()
+        elif code_matches(code, self.code_hash):
+            self._end_code()
+            self.consecutive_failures = 0
+            self.locked_until = None
+            self.save()
+            return VerifyResult(True)
+        else:
+            refusal = VerifyRefusal.WRONG
+            self.code_wrong_tries += 1
+            if self.code_wrong_tries >= MAX_WRONG_TRIES_PER_CODE:
+                self._end_code()
+        self.consecutive_failures += 1
+        if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+            self.locked_until = now + timedelta(seconds=LOCK_SECONDS)
+            self.consecutive_failures = 0
+            self._end_code()
+            refusal = VerifyRefusal.LOCKED
+        self.save()
+        return VerifyResult(False, refusal, self.locked_until if refusal is VerifyRefusal.LOCKED else None)
+
+    def _end_code(self) -> None:
+        self.code_hash = ""
+        self.code_valid_until = None
+        self.code_wrong_tries = 0
+
+
+class ApplicationDraft(models.Model):
+    """A signed-in citizen's unfinished application, so they can leave and come back to it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_draft")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application draft")
+        verbose_name_plural = _("application drafts")
+
+    def __str__(self) -> str:
+        return str(self.user)

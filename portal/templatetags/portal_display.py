@@ -1,0 +1,55 @@
+"""Statuses and timeline entries in the citizen's words."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+
+from grievances.models import Grievance
+from registry.models import ProgrammeApplication
+
+register = template.Library()
+
+STATUS_STYLE = {
+    ProgrammeApplication.Status.ENROLLED: "done",
+    ProgrammeApplication.Status.NOT_ELIGIBLE: "refused",
+    Grievance.Status.RESOLVED: "done",
+    Grievance.Status.CLOSED: "done",
+}
+
+
+@register.filter
+def application_status(code: str) -> str:
+    """The label of a programme application status."""
+    try:
+        return str(ProgrammeApplication.Status(code).label)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def grievance_status(code: str) -> str:
+    """The label of a grievance status."""
+    try:
+        return str(Grievance.Status(code).label)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def status_style(code: str) -> str:
+    """The tag style of a status (done, refused or plain)."""
+    return STATUS_STYLE.get(code, "")
+
+
+@register.simple_tag
+def ussd_code() -> str:
+    """The USSD code to dial, for pages rendered without the request context (the 500 page)."""
+    return settings.USSD_SERVICE_CODE
+
+
+@register.filter
+def ltr(value) -> str:
+    """Keep a reference, a phone number or a code in left-to-right order inside right-to-left text."""
+    return format_html('<span dir="ltr">{}</span>', value)

@@ -1,0 +1,163 @@
+"""My account: applications and their timelines, appeals, withdrawal, complaints, language and SMS.
+
+Every object is looked up among the signed-in citizen's own: anyone else's is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from grievances.models import Category, Grievance
+from grievances.services import GrievanceError, appeal_deadline, can_appeal_programme_application, file_grievance
+from portal import preferences
+from portal.citizens import (
+    applications_of_user,
+    grievances_of_user,
+    people_of,
+    phone_of,
+    programme_applications_of_user,
+)
+from portal.forms.account import AppealForm, LanguageForm, SmsForm
+from portal.limits import over_limit
+from portal.views.common import citizen_required, idempotency_key_from, new_form_token, too_many_requests
+from registry.services import WITHDRAWABLE_STATUSES, ApplicationError, withdraw_application
+
+
+@citizen_required
+def overview(request):
+    """Applications and complaints at a glance."""
+    return render(
+        request,
+        "portal/account/overview.html",
+        {
+            "phone": phone_of(request.user),
+            "applications": applications_of_user(request.user),
+            "grievances": grievances_of_user(request.user),
+        },
+    )
+
+
+def _own_application(request, reference: str):
+    return get_object_or_404(applications_of_user(request.user), reference=reference)
+
+
+@citizen_required
+def application_detail(request, reference: str):
+    """One application: each programme's status and decision, what can be done, and the public timeline."""
+    application = _own_application(request, reference)
+    requests = list(application.programme_applications.all())
+    rows = [
+        {
+            "pa": pa,
+            "can_appeal": can_appeal_programme_application(pa),
+            "appeal_until": appeal_deadline(pa.decided_at) if pa.decided_at else None,
+        }
+        for pa in requests
+    ]
+    return render(
+        request,
+        "portal/account/application.html",
+        {
+            "application": application,
+            "rows": rows,
+            "events": application.events.filter(is_public=True).select_related("programme_application__programme"),
+            "can_withdraw": any(pa.status in WITHDRAWABLE_STATUSES for pa in requests),
+        },
+    )
+
+
+@citizen_required
+def withdraw(request, reference: str):
+    """Ask to confirm, then withdraw every undecided programme request of the application."""
+    application = _own_application(request, reference)
+    error = ""
+    if request.method == "POST":
+        try:
+            withdraw_application(application, person=application.applicant, channel="web")
+        except ApplicationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("Your application was withdrawn."))
+            return redirect("portal:account_application", reference=application.reference)
+    return render(request, "portal/account/withdraw.html", {"application": application, "error": error})
+
+
+@citizen_required
+def appeal(request, reference: str, programme: str):
+    """Appeal a refusal in the person's own words, while the appeal window is open."""
+    pa = get_object_or_404(
+        programme_applications_of_user(request.user), application__reference=reference, programme__code=programme
+    )
+    if not can_appeal_programme_application(pa):
+        return render(request, "portal/account/appeal_closed.html", {"pa": pa}, status=409)
+    form = AppealForm(request.POST if request.method == "POST" else None, initial={"token": new_form_token("appeal")})
+    if request.method == "POST":
+        if over_limit(request, "appeal"):
+            return too_many_requests(request)
+        if form.is_valid():
+            try:
+                result = file_grievance(
+                    kind=Grievance.Kind.APPEAL,
+                    category=Category.DECISION_APPEAL,
+                    description=form.cleaned_data["reason"],
+                    related_programme_application=pa,
+                    complainant=pa.application.applicant,
+                    channel="web",
+                    language=translation.get_language(),
+                    idempotency_key=idempotency_key_from(form.cleaned_data["token"], "appeal"),
+                )
+            except GrievanceError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                messages.success(request, _("We received your appeal."))
+                return redirect("portal:account_complaint", reference=result.grievance.reference)
+    return render(request, "portal/account/appeal.html", {"pa": pa, "form": form})
+
+
+@citizen_required
+def complaint_detail(request, reference: str):
+    """One of the citizen's complaints or appeals with its public timeline."""
+    grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+    return render(
+        request,
+        "portal/account/complaint.html",
+        {"grievance": grievance, "events": grievance.events.filter(is_public=True)},
+    )
+
+
+@citizen_required
+def language(request):
+    """Choose the language of this site and of our SMS."""
+    phone = phone_of(request.user)
+    current = preferences.preference_for(phone)
+    form = LanguageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": (current and current.language) or translation.get_language()},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        preferences.set_language(phone, chosen, people_of(request.user))
+        with translation.override(chosen):
+            messages.success(request, _("We will use this language with you."))
+            return HttpResponseRedirect(reverse("portal:account"))
+    return render(request, "portal/account/language.html", {"form": form})
+
+
+@citizen_required
+def sms(request):
+    """Opt out of (or back into) SMS that are not essential."""
+    phone = phone_of(request.user)
+    current = preferences.preference_for(phone)
+    form = SmsForm(
+        request.POST if request.method == "POST" else None, initial={"opt_out": bool(current and current.sms_opt_out)}
+    )
+    if request.method == "POST" and form.is_valid():
+        preferences.set_sms_opt_out(phone, form.cleaned_data["opt_out"])
+        messages.success(request, _("Your SMS choice is saved."))
+        return redirect("portal:account")
+    return render(request, "portal/account/sms.html", {"form": form})

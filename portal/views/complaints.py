@@ -1,0 +1,68 @@
+"""Make a complaint, with or without signing in, and anonymously if the person wishes.
+
+An anonymous complaint keeps no phone, no name and no address: the reference and the PIN are shown
+once, on the response to the form, and never written to the session.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import translation
+
+from grievances.services import GrievanceError, file_grievance
+from portal.citizens import is_citizen, people_of, phone_of
+from portal.forms.complaints import ComplaintForm
+from portal.limits import over_limit, phone_from_post
+from portal.views.common import idempotency_key_from, new_form_token, too_many_requests
+
+
+def _complainant_and_phone(request, related) -> tuple[object | None, str]:
+    """Who complains: the applicant of the chosen application, else a person with the citizen's phone."""
+    if related is not None:
+        return related.application.applicant, ""
+    phone = phone_of(request.user)
+    person = people_of(request.user).filter(phone=phone).order_by("-created_at").first()
+    return person, "" if person else phone
+
+
+def complain(request):
+    """Take a complaint; show its reference (and PIN, once) on the response."""
+    citizen = is_citizen(request)
+    form = ComplaintForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user if citizen else None,
+        initial={"token": new_form_token("complaint")},
+    )
+    if request.method == "POST":
+        anonymous = bool(request.POST.get("anonymous"))
+        phone = "" if anonymous else (phone_of(request.user) if citizen else phone_from_post(request))
+        if over_limit(request, "complaint", phone):
+            return too_many_requests(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            complainant, phone = (None, "")
+            if not data["anonymous"]:
+                complainant, phone = (
+                    _complainant_and_phone(request, data.get("related")) if citizen else (None, data["phone"])
+                )
+            try:
+                result = file_grievance(
+                    category=data["category"],
+                    description=data["description"],
+                    channel="web",
+                    language=translation.get_language(),
+                    complainant=complainant,
+                    phone=phone,
+                    anonymous=data["anonymous"],
+                    related_programme_application=None if data["anonymous"] else data.get("related"),
+                    idempotency_key=idempotency_key_from(data["token"], "complaint"),
+                )
+            except GrievanceError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                return render(
+                    request,
+                    "portal/complaints/done.html",
+                    {"grievance": result.grievance, "pin": result.pin, "created": result.created},
+                )
+    return render(request, "portal/complaints/form.html", {"form": form})

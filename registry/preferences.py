@@ -1,0 +1,58 @@
+"""What the person using a phone number asked of us: their language and whether to get news by SMS.
+
+The only writer of ``PhonePreference``; every channel (SMS keywords, USSD, portal) calls these.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from registry.models import PhonePreference
+from registry.phones import normalise_phone
+
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def _preference_for_update(phone: str) -> PhonePreference:
+    phone = normalise_phone(phone)
+    try:
+        with transaction.atomic():
+            preference, _created = PhonePreference.objects.select_for_update().get_or_create(phone=phone)
+    except IntegrityError:  # created by a concurrent call between our read and our insert
+        preference = PhonePreference.objects.select_for_update().get(phone=phone)
+    return preference
+
+
+def set_phone_language(phone: str, language: str) -> PhonePreference:
+    """Remember that messages to ``phone`` go in ``language`` (one of ``settings.LANGUAGES``)."""
+    if language not in LANGUAGE_CODES:
+        raise ValidationError("Unknown language %(language)s.", code="language", params={"language": language})
+    with transaction.atomic():
+        preference = _preference_for_update(phone)
+        preference.language = language
+        preference.save(update_fields=["language", "updated_at"])
+    return preference
+
+
+def set_sms_opt_out(phone: str, opted_out: bool) -> PhonePreference:
+    """Stop (``True``) or resume (``False``) non-essential SMS to ``phone``.
+
+    Messages the person asks for and sign-in codes are essential and still go.
+    """
+    with transaction.atomic():
+        preference = _preference_for_update(phone)
+        preference.sms_opt_out = opted_out
+        preference.save(update_fields=["sms_opt_out", "updated_at"])
+    return preference
+
+
+def language_for_phone(phone: str) -> str:
+    """The language chosen for ``phone``, or ``""`` when none was."""
+    return PhonePreference.objects.filter(phone=phone).values_list("language", flat=True).first() or ""
+
+
+def is_opted_out(phone: str) -> bool:
+    """Tell whether ``phone`` asked for no non-essential SMS."""
+    return PhonePreference.objects.filter(phone=phone, sms_opt_out=True).exists()

@@ -1,0 +1,134 @@
+"""My account: applications with statuses and public timelines, appeals, withdrawal, language, SMS."""
+
+from __future__ import annotations
+
+import pytest
+
+from grievances.models import Category, Grievance
+from registry.models import ApplicationEvent, Person, PhonePreference, ProgrammeApplication
+from tests.portal_helpers import PHONE, apply_as, refuse, sign_in, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def application(programmes, areas):
+    return apply_as(PHONE, ("old-age-pension", "disability-grant"))
+
+
+@pytest.fixture
+def citizen(client, application):
+    sign_in(client)
+    return client
+
+
+def test_my_account_needs_a_signed_in_phone(client):
+    response = client.get(url("account"))
+    assert response.status_code == 302
+    assert response["Location"] == url("sign_in") + "?next=%2Faccount%2F"
+
+
+def test_my_account_lists_applications_with_their_programmes_and_statuses(citizen, application):
+    body = citizen.get(url("account")).content.decode()
+    assert 'Application <span dir="ltr">1 ' in body
+    assert "Old-age pension" in body and "Disability grant" in body
+    assert body.count(">Submitted</span>") == 2
+
+
+def test_an_application_shows_its_public_timeline_only(citizen, application):
+    ApplicationEvent.objects.create(application=application, kind="note", is_public=False, message="Check the ID twice")
+    body = citizen.get(url("account_application", application.reference)).content.decode()
+    assert "Application received" in body
+    assert "Check the ID twice" not in body
+
+
+def test_a_citizen_withdraws_an_application(citizen, application):
+    assert (
+        "Withdraw this application" in citizen.get(url("account_application", application.reference)).content.decode()
+    )
+    confirm = citizen.get(url("account_withdraw", application.reference))
+    assert confirm.status_code == 200
+    response = citizen.post(url("account_withdraw", application.reference))
+    assert response.status_code == 302
+    assert set(application.programme_applications.values_list("status", flat=True)) == {"withdrawn"}
+    body = citizen.get(response["Location"]).content.decode()
+    assert "Your application was withdrawn." in body
+    assert "Withdraw this application" not in body
+
+
+def test_a_refusal_can_be_appealed_in_the_persons_own_words(citizen, application):
+    pa = refuse(application.programme_applications.get(programme__code="disability-grant"))
+    page = citizen.get(url("account_application", application.reference)).content.decode()
+    appeal_url = url("account_appeal", application.reference, "disability-grant")
+    assert appeal_url in page
+    response = citizen.post(appeal_url, {"reason": "My son uses a wheelchair since March.", "token": ""})
+    assert response.status_code == 302
+    appeal = Grievance.objects.get()
+    assert appeal.kind == Grievance.Kind.APPEAL
+    assert appeal.category == Category.DECISION_APPEAL
+    assert appeal.related_programme_application == pa
+    assert appeal.complainant == application.applicant
+    assert appeal.channel == "web"
+    assert appeal.description == "My son uses a wheelchair since March."
+    assert response["Location"] == url("account_complaint", appeal.reference)
+    assert "My son uses a wheelchair" in citizen.get(response["Location"]).content.decode()
+
+
+def test_an_appeal_sent_twice_is_one_appeal(citizen, application):
+    refuse(application.programme_applications.get(programme__code="disability-grant"))
+    appeal_url = url("account_appeal", application.reference, "disability-grant")
+    token = citizen.get(appeal_url).context["form"]["token"].value()
+    citizen.post(appeal_url, {"reason": "I was wrongly refused.", "token": token})
+    citizen.post(appeal_url, {"reason": "I was wrongly refused.", "token": token})
+    assert Grievance.objects.count() == 1
+
+
+def test_a_refusal_cannot_be_appealed_after_its_window(citizen, application):
+    refuse(application.programme_applications.get(programme__code="disability-grant"), days_ago=31)
+    appeal_url = url("account_appeal", application.reference, "disability-grant")
+    assert appeal_url not in citizen.get(url("account_application", application.reference)).content.decode()
+    assert citizen.get(appeal_url).status_code == 409
+    assert citizen.post(appeal_url, {"reason": "Please look again."}).status_code == 409
+    assert Grievance.objects.count() == 0
+
+
+def test_an_application_not_refused_cannot_be_appealed(citizen, application):
+    response = citizen.post(url("account_appeal", application.reference, "old-age-pension"), {"reason": "Why?"})
+    assert response.status_code == 409
+    assert Grievance.objects.count() == 0
+
+
+def test_a_citizen_changes_their_language(citizen, application):
+    response = citizen.post(url("account_language"), {"language": "sw"})
+    assert response.status_code == 302
+    assert response["Location"] == url("account", language="sw")
+    assert PhonePreference.objects.get(phone=PHONE).language == "sw"
+    assert Person.objects.get(phone=PHONE).preferred_language == "sw"
+
+
+def test_a_citizen_opts_out_of_sms_they_do_not_need_and_back_in(citizen):
+    citizen.post(url("account_sms"), {"opt_out": "on"})
+    assert PhonePreference.objects.get(phone=PHONE).sms_opt_out is True
+    assert citizen.get(url("account_sms")).context["form"]["opt_out"].value() is True
+    citizen.post(url("account_sms"), {})
+    assert PhonePreference.objects.get(phone=PHONE).sms_opt_out is False
+
+
+def test_my_complaints_are_listed_with_their_public_timeline(citizen, application):
+    citizen.post(
+        url("complain"),
+        {"category": "payment_not_received", "description": "No payment in May.", "token": ""},
+    )
+    grievance = Grievance.objects.get()
+    grievance.events.create(kind="note", is_public=False, message="Caller sounded upset")
+    grievance.events.create(kind="reply", is_public=True, message="We are checking with the bank.")
+    assert url("account_complaint", grievance.reference) in citizen.get(url("account")).content.decode()
+    body = citizen.get(url("account_complaint", grievance.reference)).content.decode()
+    assert "We are checking with the bank." in body
+    assert "Caller sounded upset" not in body
+
+
+def test_every_status_is_shown_in_words(citizen, application):
+    ProgrammeApplication.objects.filter(application=application).update(status="enrolled")
+    body = citizen.get(url("account")).content.decode()
+    assert body.count('<span class="tag done">Enrolled</span>') == 2
