@@ -102,7 +102,7 @@ class Grievance(models.Model):
     due_at = models.DateTimeField(_("due"), db_index=True)
     at_risk = models.BooleanField(_("at risk"), default=False)
     at_risk_at = models.DateTimeField(
-        _("at risk from"), null=True, blank=True, help_text=_("When 80 % of the time at this level has passed.")
+        _("at risk from"), null=True, blank=True, help_text=_("When 80 percent of the time at this level has passed.")
     )
     level_started_at = models.DateTimeField()
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

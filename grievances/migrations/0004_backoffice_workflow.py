@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='grievance',
             name='at_risk_at',
-            field=models.DateTimeField(blank=True, help_text='When 80 % of the time at this level has passed.', null=True, verbose_name='at risk from'),
+            field=models.DateTimeField(blank=True, help_text='When 80 percent of the time at this level has passed.', null=True, verbose_name='at risk from'),
         ),
         migrations.AddField(
             model_name='grievance',
