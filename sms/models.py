@@ -11,6 +11,7 @@ class OutboundMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
@@ -26,6 +27,10 @@ class OutboundMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
+    # Set when a sender claims the message, just before it calls the gateway; a claim left behind by
+    # a sender that died is reconciled by the relay (see ``sms.delivery``).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
     provider_message_id = models.CharField(max_length=80, blank=True, db_index=True)
     delivery_status = models.CharField(max_length=20, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
@@ -71,3 +76,4 @@ class DeliveryReport(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider_message_id", "status"], name="one_report_per_status")]
+        indexes = [models.Index(fields=["phone", "received_at"], name="report_phone_received")]

@@ -64,10 +64,13 @@ def enqueue(
 
 
 def _dispatch(message_id: int) -> None:
-    """Hand the message to a worker; if the broker is down the relay will send it later."""
+    """Hand the message to a worker; if the broker is down the relay will send it later.
+
+    Publishing is not retried: a request must not hang on a dead broker, and the row is safe.
+    """
     from sms.tasks import send_message
 
     try:
-        send_message.delay(message_id)
-    except Exception:
+        send_message.apply_async((message_id,), retry=False)
+    except Exception:  # any broker failure leaves the row to the relay
         logger.warning("Broker unavailable; message %s left for the relay.", message_id, exc_info=True)

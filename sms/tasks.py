@@ -8,6 +8,8 @@ from django.core.cache import cache
 from sms.delivery import relay_due_messages, send_due_message
 
 RELAY_LOCK = "sms:relay-lock"
+# Longer than a relay run (at most 50 s of sending); a relay that died frees the lock this soon.
+RELAY_LOCK_SECONDS = 120
 
 
 @shared_task(ignore_result=True)
@@ -19,8 +21,8 @@ def send_message(message_id: int) -> str | None:
 
 @shared_task(ignore_result=True)
 def relay_outbox() -> int:
-    """Send what is due and left behind; never two relays at once."""
-    if not cache.add(RELAY_LOCK, "1", timeout=600):
+    """Settle claims of dead senders and send what is due and left behind; never two relays at once."""
+    if not cache.add(RELAY_LOCK, "1", timeout=RELAY_LOCK_SECONDS):
         return 0
     try:
         return relay_due_messages()

@@ -2,28 +2,158 @@
 
 Templates are marked with ``gettext_noop`` and translated when rendered, in the recipient's
 language. They never name a grievance category or any personal detail beyond a first name.
+
+Budgets (checked by tests for every template in every language, with worst-case values): one
+part in GSM-7 languages (160 characters; French must avoid â ê î ô û ë ï œ ç and typographic
+quotes, which turn a whole message into UCS-2) and at most two parts in Arabic (134 UCS-2
+characters); the sign-in code fits 70 characters everywhere. Every template may use the
+placeholders ``%(kw_status)s``, ``%(kw_complain)s``, ``%(kw_track)s``, ``%(kw_call)s``,
+``%(kw_help)s``, ``%(kw_stop)s``, ``%(kw_start)s``, ``%(kw_language)s`` (the SMS keywords of its
+language) and ``%(ussd_code)s``; ``render`` fills them in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
+from sms.encoding import count_segments
+from sms.keywords import keyword_context
+
 TEMPLATES: dict[str, str] = {
-    "application_received": N_(
-        "Lango: application %(reference)s received for %(programmes)s. We will tell you the decision by SMS."
-    ),
-    "application_already_open": N_("Lango: you already applied to %(programmes)s. Your reference is %(reference)s."),
+    # Translators: SMS, at most 160 characters once filled (Arabic: 134). %(programmes)s lists up to five
+    # short programme names. French: no â ê î ô û ç or typographic apostrophe.
+    "application_received": N_("Lango: application %(reference)s received for %(programmes)s. Decision by SMS."),
+    # Translators: SMS, at most 160 characters once filled (Arabic: 134). %(programmes)s lists up to five names.
+    "application_already_open": N_("Lango: you already applied to %(programmes)s (ref %(reference)s)."),
+    # Translators: SMS, at most 160 characters once filled (Arabic: 134). %(kw_track)s is the TRACK keyword.
     "grievance_received": N_(
-        "Lango: we received your case %(reference)s and will answer by %(due_date)s. "
-        "Send TRACK %(reference)s to follow it."
+        "Lango: case %(reference)s received. Answer by %(due_date)s. To follow it send %(kw_track)s %(reference)s"
     ),
+    # Translators: SMS, at most 70 characters once filled, in every language.
     "sign_in_code": N_("Lango code %(code)s. Valid 5 min. Never share it."),
+    # Translators: SMS reply to STATUS. %(statuses)s is a list like "Child grant: Enrolled; Public works: Under
+    # review". Keep the text around it under 30 characters.
+    "status_reply": N_("Lango: %(statuses)s"),
+    # Translators: SMS reply to STATUS when the phone made no application. At most 120 characters.
+    "status_none": N_("Lango: no application found for this phone. Dial %(ussd_code)s to apply."),
+    # Translators: added to a shortened list in an SMS: "+2 more".
+    "more_items": N_("+%(count)s more"),
+    # Translators: SMS reply to COMPLAIN without any text. At most 120 characters.
+    "complain_usage": N_("Lango: to complain, send %(kw_complain)s followed by what happened."),
+    # Translators: SMS reply to TRACK. %(status)s is a case status such as "Being looked into".
+    "track_reply": N_("Lango case %(reference)s: %(status)s. Answer by %(due_date)s."),
+    # Translators: SMS reply to TRACK without a reference. At most 120 characters.
+    "track_usage": N_("Lango: send %(kw_track)s followed by your case reference."),
+    # Translators: SMS reply to TRACK with a mistyped reference. At most 120 characters.
+    "track_bad_reference": N_("Lango: that case reference is not right. Check the number and try again."),
+    # Translators: SMS reply to TRACK with an unknown reference. At most 120 characters.
+    "track_not_found": N_("Lango: we found no case with that reference."),
+    # Translators: SMS reply to TRACK from another phone without the case PIN. At most 120 characters.
+    "track_pin_required": N_("Lango: send %(kw_track)s %(reference)s and your 4-digit PIN."),
+    # Translators: SMS reply to TRACK with a wrong PIN. At most 120 characters.
+    "track_bad_pin": N_("Lango: that PIN is not right."),
+    # Translators: SMS reply to TRACK after too many wrong PINs. At most 120 characters.
+    "track_locked": N_("Lango: too many wrong PINs. Try again in an hour."),
+    # Translators: SMS reply to CALL. At most 120 characters.
+    "callback_requested": N_("Lango: we will call you back within %(hours)s hours."),
+    # Translators: SMS reply to HELP and to any message we do not understand. The %(kw_…)s are SMS keywords
+    # in your language. At most 160 characters once filled (Arabic: 134).
+    "help": N_(
+        "Lango: send %(kw_status)s, %(kw_complain)s and your problem, %(kw_track)s and a reference, "
+        "%(kw_call)s, %(kw_language)s, %(kw_stop)s."
+    ),
+    # Translators: SMS reply to STOP. At most 130 characters.
+    "opted_out": N_("Lango: no more news by SMS. Answers you ask for still come. Send %(kw_start)s to undo."),
+    # Translators: SMS reply to START. At most 120 characters.
+    "opted_in": N_("Lango: you will get our news by SMS again. Send %(kw_stop)s to stop."),
+    # Translators: SMS reply to LANGUAGE, written in the language chosen: "in French", "in Kiswahili"…
+    "language_set": N_("Lango: we will write to you in English."),
+    # Translators: SMS reply to LANGUAGE without a known language. At most 120 characters.
+    "language_usage": N_("Lango: send %(kw_language)s followed by EN, FR, SW or AR."),
+    # Translators: SMS reply when one phone sends too many messages. At most 120 characters.
+    "rate_limited": N_("Lango: you sent us many messages. We will read new ones in an hour."),
+    # Translators: SMS sent by USSD before consent. %(url)s is the privacy notice page (about 40 characters).
+    # At most 100 characters once filled.
+    "consent_notice_link": N_("Lango: how we use your data: %(url)s"),
+    # Back-office: the grievance workflow and programme decisions. Never a category or a personal detail.
+    # Translators: SMS when an officer replies on a case. At most 160 characters once filled (Arabic: 134).
+    "grievance_reply": N_("Lango: new reply on case %(reference)s. To read it send %(kw_track)s %(reference)s"),
+    # Translators: SMS when a case is resolved. %(due_date)s is the last day to appeal, as digits.
+    # At most 160 characters once filled (Arabic: 134).
+    "grievance_resolved": N_(
+        "Lango: case %(reference)s answered. Send %(kw_track)s %(reference)s to read it. "
+        "To appeal by %(due_date)s send %(kw_call)s"
+    ),
+    # Translators: SMS when a case is not taken forward. %(due_date)s is the last day to appeal, as digits.
+    # At most 160 characters once filled (Arabic: 134).
+    "grievance_rejected": N_(
+        "Lango: case %(reference)s not taken forward. Send %(kw_track)s %(reference)s for why. "
+        "To appeal by %(due_date)s send %(kw_call)s"
+    ),
+    # Translators: SMS when a supervisor reopens a closed case. At most 120 characters once filled.
+    "grievance_reopened": N_("Lango: case %(reference)s is open again. Answer by %(due_date)s."),
+    # Translators: SMS when an application is accepted. %(programme)s is one short programme name.
+    # At most 160 characters once filled (Arabic: 134).
+    "application_enrolled": N_("Lango: application %(reference)s to %(programme)s accepted. Payment news by SMS."),
+    # Translators: SMS when an application is put on the waiting list. %(programme)s is one short name.
+    # At most 160 characters once filled (Arabic: 134).
+    "application_waitlisted": N_(
+        "Lango: application %(reference)s to %(programme)s is on the waiting list. We will SMS you."
+    ),
+    # Translators: SMS when an application is refused. %(due_date)s is the last day to appeal, as digits.
+    # At most 160 characters once filled (Arabic: 134).
+    "application_not_eligible": N_(
+        "Lango: application %(reference)s to %(programme)s not accepted. "
+        "Appeal by %(due_date)s: dial %(ussd_code)s or send %(kw_call)s"
+    ),
+    # Translators: SMS when an appeal against a refusal is upheld. At most 160 characters (Arabic: 134).
+    "application_reopened": N_(
+        "Lango: appeal upheld. Application %(reference)s to %(programme)s will be decided again. We will SMS you."
+    ),
 }
+
+# Most parts a message may take, per language; one part everywhere else.
+MAX_PARTS = {"ar": 2}
+SIGN_IN_CODE_MAX_CHARACTERS = 70
+
+
+def max_parts(language: str) -> int:
+    """The most SMS parts a message in ``language`` may take."""
+    return MAX_PARTS.get(language, 1)
+
+
+def fits_budget(text: str, language: str) -> bool:
+    """Tell whether ``text`` fits the part budget of ``language``."""
+    return count_segments(text).parts <= max_parts(language)
+
+
+def default_context(language: str) -> dict[str, str]:
+    """Placeholders every template may use: the language's SMS keywords and the USSD code."""
+    return {**keyword_context(language), "ussd_code": settings.USSD_SERVICE_CODE}
 
 
 def render(template: str, language: str, context: dict) -> str:
     """Render ``template`` in ``language`` with ``context`` (values already in that language)."""
     with translation.override(language):
-        return gettext(TEMPLATES[template]) % context
+        return gettext(TEMPLATES[template]) % {**default_context(language), **context}
+
+
+def fit_list(template: str, language: str, context: dict, key: str, items: Sequence[str], separator: str = "; ") -> str:
+    """Join as many ``items`` as fit into placeholder ``key`` of ``template``; "+N more" stands for the rest.
+
+    The result goes into the context under ``key``, so that a long list never costs another part.
+    """
+    joined = ""
+    for shown in range(len(items), -1, -1):
+        listed = list(items[:shown])
+        if shown < len(items):
+            listed.append(render("more_items", language, {"count": len(items) - shown}))
+        joined = separator.join(listed)
+        if fits_budget(render(template, language, {**context, key: joined}), language):
+            return joined
+    return joined

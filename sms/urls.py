@@ -1,3 +1,12 @@
-"""Africa's Talking SMS callbacks."""
+"""Africa's Talking SMS callbacks (mounted at ``/sms/``); the secret token is part of the path."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from sms import views
+
+app_name = "sms"
+
+urlpatterns = [
+    path("at/<str:token>/inbound/", views.inbound, name="inbound"),
+    path("at/<str:token>/delivery/", views.delivery_report, name="delivery"),
+]
