@@ -1,0 +1,234 @@
+"""Every USSD journey, walked end to end in en, fr, sw and ar, ends in the right records and SMS."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from grievances.models import CallbackRequest, Category, Grievance
+from grievances.pins import check_pin
+from registry.models import Application, PhonePreference, ProgrammeApplication
+from sms.models import OutboundMessage
+from ussd.testing import (
+    APPLY,
+    CALL_ME_BACK,
+    COMPLAINT,
+    LANGUAGE,
+    LANGUAGE_KEYS,
+    MY_APPLICATIONS,
+    TRACK,
+    UssdPhone,
+    apply_answers,
+    pick_and_send,
+    reference_and_pin,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = list(LANGUAGE_KEYS)
+PHONE = "+254712345678"
+OTHER_PHONE = "+254722000111"
+
+
+def first_dial(client, language: str, phone: str = PHONE) -> UssdPhone:
+    phone_ = UssdPhone(client, phone=phone)
+    phone_.dial()
+    if phone_.screen_name == "language":
+        phone_.send(LANGUAGE_KEYS[language])
+    return phone_
+
+
+def dial_again(client, phone: str = PHONE) -> UssdPhone:
+    phone_ = UssdPhone(client, phone=phone)
+    phone_.dial()
+    return phone_
+
+
+def reference_in(screen: str) -> str:
+    return reference_and_pin(screen)[0]
+
+
+def apply_once(client, programmes, language: str, phone: str = PHONE, picks=(1,)) -> Application:
+    session = first_dial(client, language, phone)
+    session.send(APPLY, *apply_answers(), *pick_and_send(len(programmes), picks))
+    assert session.ended
+    return Application.objects.get(idempotency_key=f"ussd:{session.session_id}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_apply_journey_ends_in_an_application_a_consent_and_two_sms(client, programmes, areas, language):
+    session = first_dial(client, language)
+    session.send(APPLY, *apply_answers(district="2"))
+    advice = session.screen
+    assert "+ " in advice and "- " in advice  # likely and unlikely programmes are both listed
+    session.send(*pick_and_send(len(programmes), picks=(1, 2)))
+
+    assert session.ended
+    application = Application.objects.get(idempotency_key=f"ussd:{session.session_id}")
+    assert reference_in(session.screen) == application.reference
+    assert application.channel == "ussd" and application.language == language
+    assert application.applicant.phone == PHONE
+    assert application.applicant.given_name == "Amina" and application.applicant.family_name == "Wanjiru"
+    assert application.applicant.birth_year == 1950 and application.applicant.sex == "female"
+    assert application.household.area == areas["mombasa"] and application.household.size == 4
+    assert (application.household.children_under_18, application.household.children_under_5) == (2, 1)
+    assert application.consent.channel == "ussd" and application.consent.version
+    codes = sorted(application.programme_applications.values_list("programme__code", flat=True))
+    assert codes == ["child-support-grant", "old-age-pension"]
+    sms = OutboundMessage.objects.filter(to=PHONE)
+    assert sorted(sms.values_list("template", flat=True)) == ["application_received", "consent_notice_link"]
+    assert set(sms.values_list("language", flat=True)) == {language}
+    assert "/privacy/" in sms.get(template="consent_notice_link").body
+    assert PhonePreference.objects.get(phone=PHONE).language == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_key_applies_to_every_likely_programme(client, programmes, language):
+    session = first_dial(client, language)
+    session.send(APPLY, *apply_answers(), "1", str(len(programmes) + 1), "1", "1")
+    application = Application.objects.get(idempotency_key=f"ussd:{session.session_id}")
+    likely = set(
+        application.programme_applications.filter(prescreen="likely").values_list("programme__code", flat=True)
+    )
+    chosen = set(application.programme_applications.values_list("programme__code", flat=True))
+    assert chosen == likely and "old-age-pension" in chosen
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_language_is_asked_once_then_remembered_for_the_phone(client, programmes, language):
+    session = first_dial(client, language)
+    assert session.screen_name == "main"
+    again = dial_again(client)
+    assert again.screen_name == "main" and "العربية" not in again.screen
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_language_can_be_changed_from_the_main_menu(client, programmes, language):
+    session = first_dial(client, "en")
+    session.send(LANGUAGE, LANGUAGE_KEYS[language])
+    assert session.screen_name == "main"
+    assert PhonePreference.objects.get(phone=PHONE).language == language
+    assert apply_once(client, programmes, language, picks=(1,)).language == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_my_applications_lists_each_programme_then_appeals_a_refusal(client, programmes, language):
+    application = apply_once(client, programmes, language, picks=(1, 2))
+    refused = application.programme_applications.get(programme__code="child-support-grant")
+    ProgrammeApplication.objects.filter(pk=refused.pk).update(
+        status=ProgrammeApplication.Status.NOT_ELIGIBLE,
+        decided_at=timezone.now(),
+        decision_text="Income above the limit.",
+    )
+    session = dial_again(client)
+    session.send(MY_APPLICATIONS)
+    listing = session.screen
+    assert listing.count("\n1 ") + listing.count("\n2 ") == 2
+    session.send("2")  # programmes are listed in display order: the child grant second
+    assert "Income above" in session.screen  # the reason, shortened to fit if need be
+    session.send("1", "I have 3 children and no work", "1")
+
+    assert session.ended
+    appeal = Grievance.objects.get(kind=Grievance.Kind.APPEAL)
+    assert reference_in(session.screen) == appeal.reference
+    assert appeal.category == Category.DECISION_APPEAL and appeal.channel == "ussd"
+    assert appeal.related_programme_application_id == refused.pk
+    assert appeal.description == "I have 3 children and no work" and appeal.language == language
+    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 1
+
+
+def test_a_decision_that_cannot_be_appealed_offers_no_appeal(client, programmes):
+    application = apply_once(client, programmes, "en", picks=(1,))
+    ProgrammeApplication.objects.filter(application=application).update(
+        status=ProgrammeApplication.Status.NOT_ELIGIBLE, decided_at=timezone.now() - timedelta(days=90)
+    )
+    session = dial_again(client)
+    session.send(MY_APPLICATIONS, "1")
+    assert "\n1 " not in session.screen
+    session.send("1")
+    assert "\n1 " not in session.screen and Grievance.objects.count() == 0
+
+
+def test_a_phone_without_applications_is_offered_to_apply(client, programmes):
+    session = first_dial(client, "en")
+    session.send(MY_APPLICATIONS)
+    assert session.screen_name == "my_applications" and "\n1 " in session.screen
+    session.send("1")
+    assert session.screen_name == "apply_name"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_complaint_with_the_phone_kept_is_acknowledged_by_sms(client, programmes, language):
+    session = first_dial(client, language)
+    session.send(COMPLAINT, "1", "No payment since March", "1", "1")
+
+    assert session.ended
+    case = Grievance.objects.get()
+    assert reference_in(session.screen) == case.reference
+    assert case.category == Category.PAYMENT_NOT_RECEIVED and case.kind == Grievance.Kind.COMPLAINT
+    assert case.channel == "ussd" and case.contact_phone == PHONE and not case.is_anonymous
+    assert case.language == language and case.description == "No payment since March"
+    sms = OutboundMessage.objects.get(to=PHONE, template="grievance_received")
+    assert sms.language == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_anonymous_complaint_shows_its_reference_and_pin_once_and_sends_nothing(client, programmes, language):
+    session = first_dial(client, language)
+    session.send(COMPLAINT, "5", "An officer asked me for money", "2", "1")
+
+    assert session.ended
+    case = Grievance.objects.get()
+    assert case.is_anonymous and case.contact_phone == "" and case.complainant is None
+    assert case.is_sensitive and case.category == Category.FRAUD_CORRUPTION
+    assert reference_in(session.screen) == case.reference
+    _reference, pin = reference_and_pin(session.screen)
+    assert check_pin(pin, case.tracking_pin_hash)
+    assert not OutboundMessage.objects.filter(template="grievance_received").exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tracking_from_the_same_phone_shows_the_status_and_last_reply(client, programmes, language):
+    first_dial(client, language).send(COMPLAINT, "1", "No payment since March", "1", "1")
+    case = Grievance.objects.get()
+    case.events.create(kind="reply", is_public=True, message="We are checking with the bank.")
+
+    session = dial_again(client)
+    session.send(TRACK, case.reference)
+    assert session.ended
+    assert reference_in(session.screen) == case.reference
+    with translation.override(language):
+        assert str(case.get_status_display()) in session.screen
+    assert "We are checking" in session.screen  # the last public reply, shortened to fit if need be
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tracking_an_anonymous_case_asks_for_its_pin(client, programmes, language):
+    filing = first_dial(client, language, phone=OTHER_PHONE)
+    filing.send(COMPLAINT, "1", "No payment since March", "2", "1")
+    case = Grievance.objects.get()
+    _reference, pin = reference_and_pin(filing.screen)
+
+    session = first_dial(client, language)
+    session.send(TRACK, case.reference)
+    assert not session.ended  # the PIN question
+    wrong = str((int(pin) + 1) % 10000).zfill(4)
+    session.send(wrong)
+    assert not session.ended
+    session.send(pin)
+    assert session.ended and reference_in(session.screen) == case.reference
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_call_me_back_creates_one_request_and_says_when(client, programmes, language):
+    session = first_dial(client, language)
+    session.send(CALL_ME_BACK, "2")
+    assert session.ended and "48" in session.screen
+    request = CallbackRequest.objects.get()
+    assert (request.phone, request.reason, request.channel, request.language) == (PHONE, "payment", "ussd", language)
+
+    again = dial_again(client)
+    again.send(CALL_ME_BACK, "1")
+    assert again.ended and "48" in again.screen and CallbackRequest.objects.count() == 1

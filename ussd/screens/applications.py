@@ -1,0 +1,168 @@
+"""My applications: each programme request with its status, its detail, and an appeal of a refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext
+
+from grievances.models import Category, Grievance
+from grievances.notifications import sms_date
+from grievances.services import can_appeal_programme_application, file_grievance
+from registry.models import ProgrammeApplication
+from registry.queries import applications_for_phone
+from ussd.engine import (
+    ConfirmScreen,
+    Context,
+    End,
+    Goto,
+    InputScreen,
+    MenuScreen,
+    Option,
+    Outcome,
+    Prompt,
+    main_menu,
+    register,
+)
+from ussd.screens.apply import start_application
+from ussd.screens.complaint import clean_description
+from ussd.wording import facts_then, reference_line
+
+MAX_LISTED = 30
+
+STATUS_LABELS = {
+    ProgrammeApplication.Status.SUBMITTED: lambda: pgettext("ussd", "Received"),
+    ProgrammeApplication.Status.UNDER_REVIEW: lambda: pgettext("ussd", "In review"),
+    ProgrammeApplication.Status.ENROLLED: lambda: pgettext("ussd", "Enrolled"),
+    ProgrammeApplication.Status.NOT_ELIGIBLE: lambda: pgettext("ussd", "Not eligible"),
+    ProgrammeApplication.Status.WAITLISTED: lambda: pgettext("ussd", "Waitlisted"),
+    ProgrammeApplication.Status.WITHDRAWN: lambda: pgettext("ussd", "Withdrawn"),
+}
+
+
+def status_label(status: str) -> str:
+    """A programme request's status in a word or two."""
+    label = STATUS_LABELS.get(status)
+    return label() if label else status
+
+
+def _own_request(ctx: Context, pk: Any) -> ProgrammeApplication | None:
+    """The programme request ``pk`` if it was made with this phone."""
+    return (
+        ProgrammeApplication.objects.select_related("application", "programme")
+        .prefetch_related("programme__names")
+        .filter(pk=pk, application__applicant__phone=ctx.phone)
+        .first()
+    )
+
+
+@register
+class MyApplicationsScreen(MenuScreen):
+    name = "my_applications"
+
+    def _requests(self, ctx: Context) -> list[tuple[int, str, str]]:
+        def load() -> list[tuple[int, str, str]]:
+            found = []
+            for application in applications_for_phone(ctx.phone)[:MAX_LISTED]:
+                for pa in application.programme_applications.all():
+                    found.append((pa.pk, pa.programme.short_name(ctx.language), pa.status))
+            return found[:MAX_LISTED]
+
+        return ctx.once("my_applications", load)
+
+    def render(self, ctx: Context) -> Prompt:
+        requests = self._requests(ctx)
+        if not requests:
+            return Prompt(
+                pgettext("ussd", "No application from this phone yet."),
+                options=[Option(pgettext("ussd", "Apply"), "apply")],
+            )
+        return Prompt(
+            pgettext("ussd", "Your applications:"),
+            options=[Option(f"{name}: {status_label(status)}", pk) for pk, name, status in requests],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        if value == "apply":
+            return start_application(ctx)
+        return Goto("application_detail", {"request": value})
+
+
+@register
+class ApplicationDetailScreen(MenuScreen):
+    name = "application_detail"
+
+    def _request(self, ctx: Context) -> ProgrammeApplication | None:
+        return ctx.once("request", lambda: _own_request(ctx, ctx.params.get("request")))
+
+    def render(self, ctx: Context) -> Prompt:
+        pa = self._request(ctx)
+        if pa is None:
+            return Prompt(pgettext("ussd", "This application was not found."))
+        lines = [
+            pa.programme.short_name(ctx.language),
+            reference_line(pa.application.reference),
+            status_label(pa.status),
+        ]
+        if pa.status in ProgrammeApplication.OPEN_STATUSES and pa.due_at and not pa.decided_at:
+            lines.append(pgettext("ussd", "Decision by %(date)s") % {"date": sms_date(pa.due_at)})
+        if pa.decision_text:
+            lines.append(pa.decision_text)
+        options = []
+        if can_appeal_programme_application(pa):
+            options.append(Option(pgettext("ussd", "Appeal"), "appeal"))
+        return Prompt("\n".join(lines), options=options)
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        return Goto("appeal_reason", {"request": ctx.params.get("request")})
+
+
+@register
+class AppealReasonScreen(InputScreen):
+    name = "appeal_reason"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "Why do you disagree with the decision? A few words:"))
+
+    def clean(self, ctx: Context, raw: str) -> str:
+        return clean_description(raw)
+
+    def accept(self, ctx: Context, value: str) -> Outcome:
+        ctx.answers["appeal_text"] = value
+        return Goto("appeal_confirm", {"request": ctx.params.get("request")})
+
+
+@register
+class AppealConfirmScreen(ConfirmScreen):
+    name = "appeal_confirm"
+
+    def question(self, ctx: Context) -> str:
+        return pgettext("ussd", "Send your appeal?")
+
+    def yes_label(self) -> str:
+        return pgettext("ussd", "Send")
+
+    def no_label(self) -> str:
+        return pgettext("ussd", "Cancel")
+
+    def confirm(self, ctx: Context) -> Outcome:
+        pa = _own_request(ctx, ctx.params.get("request"))
+        if pa is None:
+            return main_menu()
+        try:
+            filing = file_grievance(
+                kind=Grievance.Kind.APPEAL,
+                category=Category.DECISION_APPEAL,
+                description=ctx.answers.get("appeal_text", ""),
+                channel="ussd",
+                language=ctx.language,
+                complainant=pa.application.applicant,
+                related_programme_application=pa,
+                idempotency_key=f"ussd:{ctx.session_id}:appeal:{pa.pk}",
+            )
+        except ValidationError as exc:
+            return End(" ".join(str(message) for message in exc.messages), screen="appeal_refused")
+        grievance = filing.grievance
+        message = pgettext("ussd", "Appeal sent. Answer by %(date)s.") % {"date": sms_date(grievance.due_at)}
+        return End(facts_then(message, reference_line(grievance.reference)), screen="appeal_done", completed=True)

@@ -1,0 +1,485 @@
+"""The apply journey: a few questions, pre-screening advice, programmes picked on the keypad, consent, send.
+
+Pre-screening is advice only: every open programme is listed, likely or not, and any can be chosen.
+The application itself is made by ``registry.services.submit_application``, once per session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import npgettext, pgettext
+
+from registry.eligibility import ScreeningAnswers, screen_programme
+from registry.models import IncomeBand, Sex
+from registry.services import ApplicantDetails, HouseholdDetails, submit_application
+from sms.outbox import enqueue
+from ussd import lookups
+from ussd.engine import (
+    DRAFT_JOURNEYS,
+    ConfirmScreen,
+    Context,
+    End,
+    Goto,
+    InputScreen,
+    Invalid,
+    MenuScreen,
+    Option,
+    Outcome,
+    Prompt,
+    Stay,
+    discard_draft,
+    register,
+)
+from ussd.privacy import privacy_notice_url
+from ussd.wording import facts_then, reference_line
+
+JOURNEY = "apply"
+APPLY_ANSWER_KEYS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "birth_year",
+        "sex",
+        "national_id",
+        "region_id",
+        "area_id",
+        "household_size",
+        "children_under_18",
+        "children_under_5",
+        "members_with_disability",
+        "income_band",
+        "screened",
+        "likely",
+        "selected",
+        "consent",
+    }
+)
+DRAFT_JOURNEYS[JOURNEY] = APPLY_ANSWER_KEYS
+
+MIN_AGE = 10
+MAX_AGE = 120
+MAX_HOUSEHOLD = 50
+SELECTED_MARK = "*"
+
+
+def start_application(ctx: Context, *, remember: bool = True) -> Outcome:
+    """Begin a fresh application (earlier answers of this session are dropped)."""
+    for key in APPLY_ANSWER_KEYS:
+        ctx.answers.pop(key, None)
+    return Goto("apply_name", remember=remember)
+
+
+def _whole_number(raw: str, low: int, high: int, error: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4 or not low <= int(raw) <= high:
+        raise Invalid(error)
+    return int(raw)
+
+
+class ApplyInput(InputScreen):
+    journey = JOURNEY
+
+
+class ApplyMenu(MenuScreen):
+    journey = JOURNEY
+
+
+@register
+class NameScreen(ApplyInput):
+    name = "apply_name"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "Your full name:"))
+
+    def clean(self, ctx: Context, raw: str) -> str:
+        # Many keypads type a space as "*", which Africa's Talking passes through.
+        text = " ".join(raw.replace("*", " ").split())
+        if not 2 <= len(text) <= 60 or not any(ch.isalpha() for ch in text):
+            raise Invalid(pgettext("ussd", "Type your name in letters."))
+        if not all(ch.isalpha() or ch in " -'." for ch in text):
+            raise Invalid(pgettext("ussd", "Type your name in letters."))
+        return text
+
+    def accept(self, ctx: Context, value: str) -> Outcome:
+        given, _space, family = value.partition(" ")
+        ctx.answers["given_name"], ctx.answers["family_name"] = given, family
+        return Goto("apply_age")
+
+
+@register
+class AgeScreen(ApplyInput):
+    name = "apply_age"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "Your age or year of birth:"))
+
+    def clean(self, ctx: Context, raw: str) -> int:
+        error = pgettext("ussd", "Type your age, like 45, or year of birth, like 1980.")
+        this_year = timezone.localdate().year
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+            raise Invalid(error)
+        number = int(raw)
+        if len(raw) == 4 and this_year - MAX_AGE <= number <= this_year - MIN_AGE:
+            return number
+        if len(raw) <= 3 and MIN_AGE <= number <= MAX_AGE:
+            return this_year - number
+        raise Invalid(error)
+
+    def accept(self, ctx: Context, value: int) -> Outcome:
+        ctx.answers["birth_year"] = value
+        return Goto("apply_sex")
+
+
+@register
+class SexScreen(ApplyMenu):
+    name = "apply_sex"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(
+            pgettext("ussd", "You are:"),
+            options=[
+                Option(pgettext("ussd", "Female"), Sex.FEMALE.value),
+                Option(pgettext("ussd", "Male"), Sex.MALE.value),
+                Option(pgettext("ussd", "Other or not saying"), Sex.OTHER.value),
+            ],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        ctx.answers["sex"] = value
+        return Goto("apply_national_id")
+
+
+@register
+class NationalIdScreen(ApplyInput):
+    name = "apply_national_id"
+    zero_is_an_answer = True
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "National ID number (0 if none):"))
+
+    def clean(self, ctx: Context, raw: str) -> str:
+        cleaned = "".join(ch for ch in raw if ch not in " -*")
+        if cleaned == "0":
+            return ""
+        if not (cleaned.isascii() and cleaned.isalnum()) or not 5 <= len(cleaned) <= 20:
+            raise Invalid(pgettext("ussd", "Type your ID number, or 0 if you have none."))
+        return cleaned.upper()
+
+    def accept(self, ctx: Context, value: str) -> Outcome:
+        ctx.answers["national_id"] = value
+        return Goto("apply_region")
+
+
+@register
+class RegionScreen(ApplyMenu):
+    name = "apply_region"
+
+    def render(self, ctx: Context) -> Prompt:
+        options = [Option(area.name, area.id) for area in lookups.regions(_areas(ctx))]
+        return Prompt(pgettext("ussd", "Your region:"), options=options)
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        ctx.answers["region_id"] = value
+        return Goto("apply_district")
+
+
+@register
+class DistrictScreen(ApplyMenu):
+    name = "apply_district"
+
+    def render(self, ctx: Context) -> Prompt:
+        districts = lookups.districts(_areas(ctx), ctx.answers.get("region_id"))
+        return Prompt(pgettext("ussd", "Your district:"), options=[Option(area.name, area.id) for area in districts])
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        ctx.answers["area_id"] = value
+        return Goto("apply_household")
+
+
+@register
+class HouseholdScreen(ApplyInput):
+    name = "apply_household"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "How many people live in your home, you included?"))
+
+    def clean(self, ctx: Context, raw: str) -> int:
+        return _whole_number(raw, 1, MAX_HOUSEHOLD, pgettext("ussd", "Type a number from 1 to 50."))
+
+    def accept(self, ctx: Context, value: int) -> Outcome:
+        ctx.answers["household_size"] = value
+        return Goto("apply_children_18")
+
+
+@register
+class ChildrenUnder18Screen(ApplyInput):
+    name = "apply_children_18"
+    zero_is_an_answer = True
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "How many of them are under 18? (0 if none)"))
+
+    def clean(self, ctx: Context, raw: str) -> int:
+        size = int(ctx.answers.get("household_size") or MAX_HOUSEHOLD)
+        return _whole_number(raw, 0, size, _up_to(size))
+
+    def accept(self, ctx: Context, value: int) -> Outcome:
+        ctx.answers["children_under_18"] = value
+        if value == 0:
+            ctx.answers["children_under_5"] = 0
+            return Goto("apply_disability")
+        return Goto("apply_children_5")
+
+
+@register
+class ChildrenUnder5Screen(ApplyInput):
+    name = "apply_children_5"
+    zero_is_an_answer = True
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "How many of these children are under 5? (0 if none)"))
+
+    def clean(self, ctx: Context, raw: str) -> int:
+        children = int(ctx.answers.get("children_under_18") or 0)
+        return _whole_number(raw, 0, children, _up_to(children))
+
+    def accept(self, ctx: Context, value: int) -> Outcome:
+        ctx.answers["children_under_5"] = value
+        return Goto("apply_disability")
+
+
+@register
+class DisabilityScreen(ApplyInput):
+    name = "apply_disability"
+    zero_is_an_answer = True
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(pgettext("ussd", "How many people in your home have a disability? (0 if none)"))
+
+    def clean(self, ctx: Context, raw: str) -> int:
+        size = int(ctx.answers.get("household_size") or MAX_HOUSEHOLD)
+        return _whole_number(raw, 0, size, _up_to(size))
+
+    def accept(self, ctx: Context, value: int) -> Outcome:
+        ctx.answers["members_with_disability"] = value
+        return Goto("apply_income")
+
+
+def _up_to(high: int) -> str:
+    return pgettext("ussd", "Type a number from 0 to %(high)s.") % {"high": high}
+
+
+INCOME_LABELS = {
+    IncomeBand.BELOW_2000: lambda: pgettext("ussd", "Under 2,000"),
+    IncomeBand.FROM_2000: lambda: pgettext("ussd", "2,000 to 5,000"),
+    IncomeBand.FROM_5000: lambda: pgettext("ussd", "5,000 to 10,000"),
+    IncomeBand.FROM_10000: lambda: pgettext("ussd", "10,000 to 20,000"),
+    IncomeBand.ABOVE_20000: lambda: pgettext("ussd", "Over 20,000"),
+}
+
+
+@register
+class IncomeScreen(ApplyMenu):
+    name = "apply_income"
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(
+            pgettext("ussd", "Home income a month (%(currency)s):") % {"currency": settings.CURRENCY},
+            options=[Option(label(), int(band)) for band, label in INCOME_LABELS.items()],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        ctx.answers["income_band"] = value
+        return Goto("apply_result")
+
+
+@register
+class ResultScreen(ApplyMenu):
+    """Pre-screening advice for every open programme: ``+`` likely, ``-`` unlikely."""
+
+    name = "apply_result"
+
+    def enter(self, ctx: Context) -> Outcome | None:
+        answers = ScreeningAnswers.from_mapping({key: ctx.answers.get(key) for key in APPLY_ANSWER_KEYS})
+        results = [screen_programme(programme, answers) for programme in lookups.screening_programmes()]
+        if not results:
+            return End(pgettext("ussd", "No programme is open for applications now."), screen="apply_none_open")
+        ctx.answers["screened"] = [result.programme.code for result in results]
+        ctx.answers["likely"] = [result.programme.code for result in results if result.likely]
+        ctx.answers["selected"] = []
+        return None
+
+    def render(self, ctx: Context) -> Prompt:
+        likely = set(ctx.answers.get("likely") or [])
+        lines = [
+            ("+ " if code in likely else "- ") + _short_name(ctx, code) for code in ctx.answers.get("screened") or []
+        ]
+        return Prompt(
+            pgettext("ussd", "Advice (+ likely, - unlikely):"),
+            lines=lines,
+            actions=[Option(pgettext("ussd", "Choose programmes"), "pick")],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        return Goto("apply_pick")
+
+
+def _areas(ctx: Context) -> list[lookups.Area]:
+    return ctx.once("lists:areas", lookups.all_areas)
+
+
+def _short_name(ctx: Context, code: str) -> str:
+    programmes = ctx.once("lists:programmes", lookups.open_programmes)
+    names = ctx.once(f"lists:names:{ctx.language}", lambda: lookups.short_names(programmes, ctx.language))
+    return names.get(code) or code[:20]
+
+
+@register
+class PickScreen(ApplyMenu):
+    """Toggle programmes by number; one key takes every likely one, one key finishes."""
+
+    name = "apply_pick"
+
+    def render(self, ctx: Context) -> Prompt:
+        selected = set(ctx.answers.get("selected") or [])
+        options = [
+            Option((SELECTED_MARK if code in selected else "") + _short_name(ctx, code), code)
+            for code in ctx.answers.get("screened") or []
+        ]
+        return Prompt(
+            pgettext("ussd", "Apply to any. %(mark)s = chosen") % {"mark": SELECTED_MARK},
+            options=options,
+            actions=[Option(pgettext("ussd", "All likely"), "__likely"), Option(pgettext("ussd", "Done"), "__done")],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        selected = list(ctx.answers.get("selected") or [])
+        if value == "__likely":
+            likely = list(ctx.answers.get("likely") or [])
+            if not likely:
+                return Stay(pgettext("ussd", "None is likely. Choose by number."))
+            ctx.answers["selected"] = likely
+            return Goto("apply_consent")
+        if value == "__done":
+            if not selected:
+                return Stay(pgettext("ussd", "Choose at least one."))
+            return Goto("apply_consent")
+        if value in selected:
+            selected.remove(value)
+        else:
+            selected.append(value)
+        order = ctx.answers.get("screened") or []
+        ctx.answers["selected"] = [code for code in order if code in selected]
+        return Stay()
+
+
+@register
+class ConsentScreen(ApplyMenu):
+    """A short notice on screen; the full one is a link sent by SMS when the screen is reached."""
+
+    name = "apply_consent"
+
+    def enter(self, ctx: Context) -> Outcome | None:
+        enqueue(
+            ctx.phone,
+            "consent_notice_link",
+            ctx.language,
+            {"url": privacy_notice_url(ctx.language)},
+            dedupe_key=f"ussd-consent:{ctx.session_id}",
+        )
+        return None
+
+    def render(self, ctx: Context) -> Prompt:
+        return Prompt(
+            # Translators: USSD screen above two choices. Arabic: at most 45 characters (a screen holds 80).
+            pgettext("ussd", "We use your answers only to decide on your application. Full notice sent by SMS."),
+            options=[Option(pgettext("ussd", "I agree"), True), Option(pgettext("ussd", "I do not agree"), False)],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        if not value:
+            return End(
+                # Translators: last USSD screen. Arabic: at most 80 characters.
+                pgettext("ussd", "We cannot send an application without your consent. Your answers are kept 24 hours."),
+                screen="apply_no_consent",
+            )
+        ctx.answers["consent"] = True
+        return Goto("apply_confirm")
+
+
+@register
+class ConfirmApplicationScreen(ConfirmScreen):
+    name = "apply_confirm"
+    journey = JOURNEY
+
+    def question(self, ctx: Context) -> str:
+        count = len(ctx.answers.get("selected") or [])
+        return npgettext(
+            "ussd",
+            "Send your application to %(count)s programme?",
+            "Send your application to %(count)s programmes?",
+            count,
+        ) % {"count": count}
+
+    def yes_label(self) -> str:
+        return pgettext("ussd", "Send")
+
+    def no_label(self) -> str:
+        return pgettext("ussd", "Cancel")
+
+    def confirm(self, ctx: Context) -> Outcome:
+        answers = ctx.answers
+        try:
+            result = submit_application(
+                applicant=ApplicantDetails(
+                    given_name=answers["given_name"],
+                    family_name=answers.get("family_name", ""),
+                    sex=answers["sex"],
+                    phone=ctx.phone,
+                    birth_year=int(answers["birth_year"]),
+                    national_id=answers.get("national_id", ""),
+                ),
+                household=HouseholdDetails(
+                    size=int(answers["household_size"]),
+                    children_under_5=int(answers.get("children_under_5") or 0),
+                    children_under_18=int(answers.get("children_under_18") or 0),
+                    members_with_disability=int(answers.get("members_with_disability") or 0),
+                    income_band=int(answers["income_band"]),
+                    area_id=int(answers["area_id"]),
+                ),
+                programme_codes=list(answers.get("selected") or []),
+                channel="ussd",
+                language=ctx.language,
+                consent_given=bool(answers.get("consent")),
+                idempotency_key=f"ussd:{ctx.session_id}",
+                answers=_snapshot(answers),
+            )
+        except ValidationError as exc:
+            return End(" ".join(str(message) for message in exc.messages), screen="apply_refused")
+        discard_draft(ctx)
+        if result.application is None:
+            reference = next(iter(result.references.values()), "")
+            return End(
+                facts_then(pgettext("ussd", "You already applied to these programmes."), reference_line(reference)),
+                screen="apply_already",
+                completed=True,
+            )
+        text = pgettext("ussd", "Application sent. An SMS is on its way.")
+        if result.already_open:
+            names = ", ".join(_short_name(ctx, code) for code in result.already_open)
+            text += " " + pgettext("ussd", "Already applied: %(programmes)s.") % {"programmes": names}
+        text = facts_then(text, reference_line(result.application.reference))
+        return End(text, screen="apply_done", completed=True)
+
+    def cancel(self, ctx: Context) -> Outcome:
+        discard_draft(ctx)
+        return End(pgettext("ussd", "Application cancelled. Nothing was sent."), screen="apply_cancelled")
+
+
+def _snapshot(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers as given, for the application's record (the national ID stays out of it)."""
+    kept = APPLY_ANSWER_KEYS - {"national_id", "screened", "consent"}
+    return {key: answers[key] for key in sorted(kept) if key in answers}

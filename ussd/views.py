@@ -1,0 +1,61 @@
+"""Africa's Talking USSD callbacks: one hop, and the end-of-session notification.
+
+The secret token in the path is compared in constant time; a wrong one is a 404. CSRF is exempt
+(AT cannot send a token); nothing else is relaxed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ussd.events import record_session_end
+from ussd.hop import Hop, answer_hop, end
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; charset=utf-8"
+
+
+def _check_token(token: str) -> None:
+    expected = settings.AT_CALLBACK_TOKEN
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Http404
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def at_callback(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer one hop with ``CON …`` or ``END …``."""
+    _check_token(token)
+    try:
+        reply = answer_hop(Hop.from_form(request.POST))
+    except Exception:  # the cache or the database is down: AT would show an HTTP error as a failure
+        logger.exception("USSD callback failed")
+        reply = end(pgettext("ussd", "Sorry, something went wrong. Please dial again."))
+    return HttpResponse(reply, content_type=CONTENT_TYPE)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def at_events(request: HttpRequest, token: str) -> HttpResponse:
+    """Record how a session ended (status, duration, hops, last screen) and forget its state."""
+    _check_token(token)
+    record_session_end(request.POST)
+    return HttpResponse("OK", content_type=CONTENT_TYPE)
+
+
+@csrf_exempt
+@require_POST
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The smallest Django view, for the benchmark's baseline (mounted only when asked for)."""
+    return HttpResponse("END ok", content_type=CONTENT_TYPE)
