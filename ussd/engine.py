@@ -300,12 +300,15 @@ def render_pages(ctx: Context, screen: Screen, error: str = "") -> list[str]:
     first_action = len(prompt.options) + 1
     footer = [f"{number} {action.label}" for number, action in enumerate(prompt.actions, first_action)]
     header = f"{error}\n{prompt.text}" if error else prompt.text
-    back = f"{BACK_KEY} {pgettext('ussd', 'Back')}" if screen.is_menu else ""
+    # gettext calls stay outside f-strings so that the catalog extractor sees them.
+    back_label = pgettext("ussd", "Back")
+    more_label = pgettext("ussd", "More")
+    back = f"{BACK_KEY} {back_label}" if screen.is_menu else ""
     return paginate(
         header,
         entries,
         footer,
-        more_line=f"{MORE_KEY} {pgettext('ussd', 'More')}",
+        more_line=f"{MORE_KEY} {more_label}",
         back_line=back,
         back_on_first_page=screen.is_menu and screen.allows_back(ctx),
     )
