@@ -29,9 +29,7 @@ def test_an_older_person_on_the_coast_is_likely_for_the_pension_and_emergency_ca
 
 
 def test_a_young_parent_in_nairobi_is_likely_for_the_child_grant_only_where_it_runs(programmes, areas):
-    answers = ScreeningAnswers(
-        age=30, household_size=5, children_under_18=3, income_band=2, area_id=areas["kibra"].pk
-    )
+    answers = ScreeningAnswers(age=30, household_size=5, children_under_18=3, income_band=2, area_id=areas["kibra"].pk)
     results = advice(prescreen(answers))
     assert results["child-support-grant"] is True
     assert results["public-works"] is True

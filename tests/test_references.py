@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 from registry.references import (
     ReferenceKind,
@@ -26,7 +27,7 @@ def test_references_are_random_not_sequential():
     refs = {new_reference(ReferenceKind.APPLICATION) for _ in range(2000)}
     assert len(refs) == 2000
     bodies = sorted(int(r[1:9]) for r in refs)
-    assert max(b - a for a, b in zip(bodies, bodies[1:], strict=False)) > 1
+    assert max(b - a for a, b in pairwise(bodies)) > 1
 
 
 def test_every_single_digit_error_and_adjacent_swap_of_1000_references_is_rejected():
