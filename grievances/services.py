@@ -154,6 +154,15 @@ def can_appeal_programme_application(pa: ProgrammeApplication) -> bool:
     )
 
 
+def can_appeal_grievance(case: Grievance) -> bool:
+    """Tell whether a case's decision (resolved, or rejected and closed) can still be appealed."""
+    try:
+        _check_appeal(None, case)
+    except GrievanceError:
+        return False
+    return not case.appeals.filter(status__in=Grievance.OPEN_STATUSES).exists()
+
+
 def _check_appeal(pa: ProgrammeApplication | None, appeal_of: Grievance | None):
     """Return the appeal's level and the person it must never be assigned to, or raise."""
     if pa is not None:

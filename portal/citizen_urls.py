@@ -28,6 +28,7 @@ urlpatterns = [
         name="account_appeal",
     ),
     re_path(rf"^account/complaints/{REFERENCE}/$", account.complaint_detail, name="account_complaint"),
+    re_path(rf"^account/complaints/{REFERENCE}/appeal/$", account.complaint_appeal, name="account_complaint_appeal"),
     path("account/language/", account.language, name="account_language"),
     path("account/sms/", account.sms, name="account_sms"),
     path("complain/", complaints.complain, name="complain"),

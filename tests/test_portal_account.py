@@ -132,3 +132,58 @@ def test_every_status_is_shown_in_words(citizen, application):
     ProgrammeApplication.objects.filter(application=application).update(status="enrolled")
     body = citizen.get(url("account")).content.decode()
     assert body.count('<span class="tag done">Enrolled</span>') == 2
+
+
+def answered_complaint(citizen, *, days_ago: int = 0) -> Grievance:
+    """A complaint the citizen filed, assigned and answered by an officer through the workflow."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grievances.services import transition
+    from grievances.testing import make_staff
+    from portal.roles import GRIEVANCE_OFFICER
+
+    citizen.post(
+        url("complain"), {"category": "payment_not_received", "description": "No payment in May.", "token": ""}
+    )
+    case = Grievance.objects.get()
+    officer = make_staff("officer", GRIEVANCE_OFFICER)
+    transition(case, "assign", officer, assignee=officer)
+    transition(case, "resolve", officer, outcome=Grievance.Outcome.NOT_UPHELD, text="The payment was made on 3 May.")
+    if days_ago:
+        Grievance.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=days_ago))
+    case.refresh_from_db()
+    return case
+
+
+def test_the_answer_to_a_complaint_can_be_appealed_from_the_account(citizen, application):
+    case = answered_complaint(citizen)
+    appeal_url = url("account_complaint_appeal", case.reference)
+    assert appeal_url in citizen.get(url("account_complaint", case.reference)).content.decode()
+    token = citizen.get(appeal_url).context["form"]["token"].value()
+    response = citizen.post(appeal_url, {"reason": "The bank says nothing arrived.", "token": token})
+    assert response.status_code == 302
+    appeal = Grievance.objects.get(kind=Grievance.Kind.APPEAL)
+    assert appeal.appeal_of == case and appeal.level == 2 and appeal.channel == "web"
+    assert appeal.excluded_assignee is not None and appeal.excluded_assignee.username == "officer"
+    assert response["Location"] == url("account_complaint", appeal.reference)
+    citizen.post(appeal_url, {"reason": "The bank says nothing arrived.", "token": token})
+    assert Grievance.objects.filter(kind=Grievance.Kind.APPEAL).count() == 1
+
+
+def test_the_answer_to_a_complaint_cannot_be_appealed_after_its_window(citizen, application):
+    case = answered_complaint(citizen, days_ago=31)
+    appeal_url = url("account_complaint_appeal", case.reference)
+    assert appeal_url not in citizen.get(url("account_complaint", case.reference)).content.decode()
+    assert citizen.post(appeal_url, {"reason": "Please look again."}).status_code == 409
+    assert not Grievance.objects.filter(kind=Grievance.Kind.APPEAL).exists()
+
+
+def test_another_citizen_cannot_appeal_someone_elses_complaint(client, citizen, application):
+    case = answered_complaint(citizen)
+    other = type(client)()
+    apply_as("+254722333444")
+    sign_in(other, "+254722333444")
+    assert other.get(url("account_complaint_appeal", case.reference)).status_code == 404
+    assert other.post(url("account_complaint_appeal", case.reference), {"reason": "x"}).status_code == 404

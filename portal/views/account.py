@@ -13,7 +13,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grievances.models import Category, Grievance
-from grievances.services import GrievanceError, appeal_deadline, can_appeal_programme_application, file_grievance
+from grievances.services import (
+    GrievanceError,
+    TransitionError,
+    appeal_deadline,
+    can_appeal_grievance,
+    can_appeal_programme_application,
+    file_grievance,
+    transition,
+)
+from grievances.workflow import CitizenActor
 from portal import preferences
 from portal.citizens import (
     applications_of_user,
@@ -123,11 +132,46 @@ def appeal(request, reference: str, programme: str):
 def complaint_detail(request, reference: str):
     """One of the citizen's complaints or appeals with its public timeline."""
     grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+    decided_at = grievance.resolved_at or grievance.closed_at
     return render(
         request,
         "portal/account/complaint.html",
-        {"grievance": grievance, "events": grievance.events.filter(is_public=True)},
+        {
+            "grievance": grievance,
+            "events": grievance.events.filter(is_public=True),
+            "can_appeal": can_appeal_grievance(grievance),
+            "appeal_until": appeal_deadline(decided_at) if decided_at else None,
+        },
     )
+
+
+@citizen_required
+def complaint_appeal(request, reference: str):
+    """Appeal the answer to one of the citizen's complaints, while the appeal window is open."""
+    grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+    if not can_appeal_grievance(grievance):
+        return render(request, "portal/account/complaint_appeal_closed.html", {"grievance": grievance}, status=409)
+    form = AppealForm(request.POST if request.method == "POST" else None, initial={"token": new_form_token("appeal")})
+    if request.method == "POST":
+        if over_limit(request, "appeal"):
+            return too_many_requests(request)
+        if form.is_valid():
+            actor = CitizenActor(channel="web", person=grievance.complainant, phone=phone_of(request.user))
+            try:
+                result = transition(
+                    grievance,
+                    "appeal",
+                    actor,
+                    text=form.cleaned_data["reason"],
+                    language=translation.get_language(),
+                    idempotency_key=idempotency_key_from(form.cleaned_data["token"], "appeal"),
+                )
+            except TransitionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("We received your appeal."))
+                return redirect("portal:account_complaint", reference=result.appeal.reference)
+    return render(request, "portal/account/complaint_appeal.html", {"grievance": grievance, "form": form})
 
 
 @citizen_required
