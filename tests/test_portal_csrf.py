@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from registry.references import ReferenceKind, new_reference
 from tests.portal_helpers import PHONE, apply_as, refuse, sign_in, url
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def citizen_form_urls(application) -> list[str]:
         url("apply_submit"),
         url("account_withdraw", application.reference),
         url("account_appeal", application.reference, "disability-grant"),
+        url("account_complaint_appeal", new_reference(ReferenceKind.GRIEVANCE)),
         url("account_language"),
         url("account_sms"),
         url("complain"),
@@ -90,6 +92,7 @@ def test_every_post_form_on_the_pages_carries_the_token(signed_in_strict_client)
         url("account_application", application.reference),
         url("account_withdraw", application.reference),
         url("account_appeal", application.reference, "disability-grant"),
+        url("account_complaint_appeal", new_reference(ReferenceKind.GRIEVANCE)),
         url("account_language"),
         url("account_sms"),
         url("complain"),
