@@ -81,6 +81,11 @@ class ProgrammeApplicationFilterSet(WagtailFilterSet):
 class ProgrammeApplicationIndexView(IndexView):
     """Applications to the programmes the officer decides, oldest decision due first."""
 
+    def user_has_permission(self, permission: str) -> bool:
+        """Nothing is added from this list (cases and applications come from the channels)."""
+        return permission != "add" and super().user_has_permission(permission)
+
+
     default_ordering = "due_at"
     filterset_class = ProgrammeApplicationFilterSet
     is_searchable = True

@@ -38,7 +38,16 @@ def _admin_paths() -> list[str]:
     return sorted(set(found))
 
 
-OPEN_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", ENROL, VERIFY)
+# The sign-in pages themselves, and the icon sprite and translations they load (nothing personal).
+OPEN_PREFIXES = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/password_reset/",
+    "/admin/sprite/",
+    "/admin/jsi18n/",
+    ENROL,
+    VERIFY,
+)
 
 
 def test_staff_without_a_second_factor_reach_nothing_in_the_admin_but_enrolment(client):
@@ -145,6 +154,26 @@ def test_a_staff_session_idle_for_15_minutes_is_signed_out(client, settings):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
     assert "_auth_user_id" not in client.session
+
+
+def test_the_pages_the_code_form_loads_do_not_replace_where_staff_go_next(client):
+    officer = make_staff("officer", GRIEVANCE_OFFICER)
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    client.force_login(officer)
+    form = client.get("/admin/cases/", follow=True)
+    assert form.redirect_chain[-1][0].startswith(VERIFY)
+    assert client.get("/admin/sprite/").status_code == 200
+    assert client.get("/admin/jsi18n/").status_code == 200
+    done = client.post(form.redirect_chain[-1][0], {"token": current_code(device)})
+    assert done.status_code == 302 and done["Location"] == "/admin/cases/"
+
+
+def test_the_code_page_signs_out_with_a_post(client):
+    officer = make_staff("officer", GRIEVANCE_OFFICER)
+    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    client.force_login(officer)
+    page = client.get(VERIFY).content.decode()
+    assert re.search(r'<form method="post" action="/admin/logout/">', page)
 
 
 def test_demo_users_get_an_otpauth_uri_once(db):

@@ -106,6 +106,11 @@ class FlagsColumn(Column):
 class CaseQueueView(IndexView):
     """The queue: the cases a member of staff may see, filtered, searched and sorted by due date."""
 
+    def user_has_permission(self, permission: str) -> bool:
+        """Nothing is added from this list (cases and applications come from the channels)."""
+        return permission != "add" and super().user_has_permission(permission)
+
+
     template_name = "backoffice/queue/index.html"
     default_ordering = "due_at"
     filterset_class = CaseFilterSet

@@ -1,0 +1,20 @@
+"""A superuser, who holds every permission, can open every back-office list."""
+
+from __future__ import annotations
+
+import pytest
+
+from grievances.testing import file_case, make_staff, sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["/admin/cases/", "/admin/applications/", "/admin/dashboard/", "/admin/call-backs/"]
+
+
+@pytest.mark.parametrize("address", LISTS)
+def test_a_superuser_opens_every_back_office_list(client, programmes, address):
+    file_case()
+    admin = make_staff("root", superuser=True)
+    sign_in_verified(client, admin)
+    response = client.get(address)
+    assert response.status_code == 200, address
