@@ -85,7 +85,6 @@ class ProgrammeApplicationIndexView(IndexView):
         """Nothing is added from this list (cases and applications come from the channels)."""
         return permission != "add" and super().user_has_permission(permission)
 
-
     default_ordering = "due_at"
     filterset_class = ProgrammeApplicationFilterSet
     is_searchable = True

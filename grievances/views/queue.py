@@ -110,7 +110,6 @@ class CaseQueueView(IndexView):
         """Nothing is added from this list (cases and applications come from the channels)."""
         return permission != "add" and super().user_has_permission(permission)
 
-
     template_name = "backoffice/queue/index.html"
     default_ordering = "due_at"
     filterset_class = CaseFilterSet
