@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from grievances.models import Grievance
+from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
 
@@ -24,7 +25,7 @@ def grievance_received(grievance: Grievance) -> None:
     enqueue(
         grievance.contact_phone,
         "grievance_received",
-        grievance.language,
+        sms_language(grievance.contact_phone, grievance.language),
         {
             "reference": format_reference(grievance.reference),
             "due_date": sms_date(grievance.due_at),
@@ -40,7 +41,7 @@ def notify_case(grievance: Grievance, template: str, context: dict, *, dedupe_ke
     enqueue(
         grievance.contact_phone,
         template,
-        grievance.language,
+        sms_language(grievance.contact_phone, grievance.language),
         {"reference": format_reference(grievance.reference), **context},
         dedupe_key=dedupe_key,
     )

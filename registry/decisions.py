@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Application, ApplicationEvent, Programme, ProgrammeApplication
+from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
 
@@ -175,7 +176,7 @@ def _event(pa: ProgrammeApplication, from_status: str, actor, message: str) -> N
 
 def _tell(pa: ProgrammeApplication, template: str, context: dict, *, dedupe_key: str) -> None:
     application: Application = pa.application
-    language = application.language
+    language = sms_language(application.applicant.phone, application.language)
     enqueue(
         application.applicant.phone,
         template,

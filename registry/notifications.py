@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from registry.models import Application, Programme
+from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
 
 
 def application_received(application: Application, programmes: list[Programme]) -> None:
     """Tell the applicant their application arrived, with its reference and programmes."""
-    language = application.language
+    language = sms_language(application.applicant.phone, application.language)
     enqueue(
         application.applicant.phone,
         "application_received",

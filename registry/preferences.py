@@ -53,6 +53,11 @@ def language_for_phone(phone: str) -> str:
     return PhonePreference.objects.filter(phone=phone).values_list("language", flat=True).first() or ""
 
 
+def sms_language(phone: str, fallback: str) -> str:
+    """The language to write to ``phone`` in: the one last chosen for it, else ``fallback``."""
+    return language_for_phone(phone) or fallback
+
+
 def is_opted_out(phone: str) -> bool:
     """Tell whether ``phone`` asked for no non-essential SMS."""
     return PhonePreference.objects.filter(phone=phone, sms_opt_out=True).exists()

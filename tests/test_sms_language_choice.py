@@ -1,0 +1,29 @@
+"""SMS follow the language the person last chose for their phone, on any channel."""
+
+from __future__ import annotations
+
+import pytest
+
+from grievances.testing import make_staff
+from portal.roles import PROGRAMME_OFFICER
+from registry.decisions import RefusalReason, decide
+from registry.preferences import set_phone_language
+from sms.models import OutboundMessage
+from tests.domain_helpers import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_decision_sms_is_written_in_the_language_chosen_after_applying(programmes, areas):
+    application = submit(areas["mombasa"], ["old-age-pension"], language="en").application
+    set_phone_language(application.applicant.phone, "sw")
+    officer = make_staff("decider", PROGRAMME_OFFICER, superuser=True)
+    pa = application.programme_applications.get()
+    decide(pa, "not_eligible", RefusalReason.values[0], "Umri haujafika miaka 65.", officer)
+    message = OutboundMessage.objects.exclude(template="application_received").get()
+    assert message.language == "sw"
+
+
+def test_without_a_choice_the_language_of_the_application_is_kept(programmes, areas):
+    submit(areas["mombasa"], ["old-age-pension"], language="fr")
+    assert OutboundMessage.objects.get().language == "fr"
