@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_columns import DeadlineColumn
 from registry.models import AdminArea, Programme, ProgrammeApplication
 from registry.references import ReferenceKind, format_reference, is_valid_reference, normalise_reference
 
@@ -115,7 +116,7 @@ class ProgrammeApplicationIndexView(IndexView):
             Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
             Column("prescreen", label=_("Pre-screen advice"), accessor="get_prescreen_display"),
             DateColumn("submitted", label=_("Received"), accessor="application.submitted_at"),
-            DateColumn("due_at", label=_("Decision due"), sort_key="due_at"),
+            DeadlineColumn("due_at", label=_("Decision due"), sort_key="due_at"),
         ]
 
 

@@ -18,3 +18,13 @@ def test_a_superuser_opens_every_back_office_list(client, programmes, address):
     sign_in_verified(client, admin)
     response = client.get(address)
     assert response.status_code == 200, address
+
+
+def test_the_queue_shows_each_deadline_as_a_date(client, programmes):
+    from django.utils import formats, timezone
+
+    case = file_case()
+    admin = make_staff("root", superuser=True)
+    sign_in_verified(client, admin)
+    body = client.get("/admin/cases/").content.decode()
+    assert formats.date_format(timezone.localtime(case.due_at), "j M Y, H:i") in body

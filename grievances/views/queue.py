@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
@@ -27,6 +27,7 @@ from grievances.assignment import assignable_officers
 from grievances.audit import log_access
 from grievances.models import MAX_LEVEL, SENSITIVE_CATEGORIES, AccessLog, Category, Grievance
 from grievances.queries import attention_first, overdue_q, search_cases, visible_cases
+from portal.admin_columns import DeadlineColumn
 from registry.models import AdminArea
 from registry.references import format_reference
 
@@ -184,7 +185,7 @@ class CaseQueueView(IndexView):
             Column("level", label=_("Level"), sort_key="level"),
             Column("area", label=_("Area"), accessor="area"),
             Column("assignee", label=_("Assigned to"), accessor="assignee"),
-            DateColumn("due_at", label=_("Due"), sort_key="due_at"),
+            DeadlineColumn("due_at", label=_("Due"), sort_key="due_at"),
             FlagsColumn("flags", label=_("Needs attention")),
         ]
         if self.request.user.has_perm("grievances.handle_grievance"):
