@@ -90,3 +90,17 @@ def test_the_offer_to_resume_lasts_24_hours(client, programmes, monkeypatch):
     too_late.dial()
     assert too_late.screen_name == "main"
     assert DRAFT_TTL_SECONDS == 24 * 3600
+
+
+def test_the_privacy_link_is_sent_once_even_when_the_consent_screen_is_reached_again(client, programmes, areas):
+    from sms.models import OutboundMessage
+
+    first = UssdPhone(client, phone=PHONE)
+    first.dial()
+    first.send(LANGUAGE_KEYS["en"], APPLY, *apply_answers(), *pick_and_send(len(programmes))[:-2])
+    assert first.screen_name == "apply_consent"  # dropped here
+    again = UssdPhone(client, phone=PHONE)
+    again.dial()
+    again.send("1")
+    assert again.screen_name == "apply_consent"
+    assert OutboundMessage.objects.filter(to=PHONE, template="consent_notice_link").count() == 1

@@ -388,7 +388,8 @@ class ConsentScreen(ApplyMenu):
             "consent_notice_link",
             ctx.language,
             {"url": privacy_notice_url(ctx.language)},
-            dedupe_key=f"ussd-consent:{ctx.session_id}",
+            # Once a day per phone: resuming or re-dialling does not send the link again.
+            dedupe_key=f"ussd-consent:{ctx.phone}:{timezone.localdate().isoformat()}",
         )
         return None
 
