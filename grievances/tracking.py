@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,8 +13,11 @@ from grievances.models import Grievance, GrievanceEvent
 from grievances.pins import check_pin
 from registry.references import ReferenceKind, is_valid_reference, normalise_reference
 
-# Wrong PINs allowed per reference before tracking it is paused.
+# Wrong PINs allowed per reference and requester before tracking it is paused for them; the
+# per-reference ceiling bounds guessing spread over many requesters without letting one stranger
+# lock the complainant out after a handful of tries.
 MAX_PIN_FAILURES = 5
+MAX_PIN_FAILURES_PER_REFERENCE = 50
 PIN_LOCK_SECONDS = 3600
 
 
@@ -56,20 +60,34 @@ def check_reference(raw: str) -> str:
     return reference
 
 
-def _pin_failures_key(reference: str) -> str:
-    return f"tracking-pin-failures:{reference}"
+def _pin_failures_keys(reference: str, requester: str) -> tuple[str, str]:
+    who = hashlib.sha256(requester.encode()).hexdigest()[:16] if requester else "anyone"
+    return f"tracking-pin-failures:{reference}:{who}", f"tracking-pin-failures:{reference}"
 
 
-def track_grievance(raw_reference: str, *, pin: str = "", phone: str = "", person=None) -> TrackedCase:
+def _count_failure(key: str) -> None:
+    try:
+        cache.add(key, 0, timeout=PIN_LOCK_SECONDS)
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=PIN_LOCK_SECONDS)
+
+
+def track_grievance(
+    raw_reference: str, *, pin: str = "", phone: str = "", person=None, requester: str = ""
+) -> TrackedCase:
     """Find a case by reference and show its public side to someone entitled to see it.
 
     Entitled: the complainant (``person``), the phone that filed a non-anonymous case, or anyone
-    with the right PIN. The reference's check digit is verified before any database lookup; too many
-    wrong PINs pause tracking of that reference for an hour.
+    with the right PIN. The reference's check digit is verified before any database lookup. Wrong
+    PINs are counted per requester (``requester``: a client address; else ``phone``) and per
+    reference: too many pause tracking of that reference for an hour.
     """
     reference = check_reference(raw_reference)
-    failures_key = _pin_failures_key(reference)
-    if (cache.get(failures_key) or 0) >= MAX_PIN_FAILURES:
+    requester_key, reference_key = _pin_failures_keys(reference, requester or phone)
+    if (cache.get(requester_key) or 0) >= MAX_PIN_FAILURES or (
+        cache.get(reference_key) or 0
+    ) >= MAX_PIN_FAILURES_PER_REFERENCE:
         raise TrackingError(_("Too many wrong PINs. Try again in an hour."), "locked")
     grievance = Grievance.objects.filter(reference=reference).first()
     if grievance is None:
@@ -81,11 +99,8 @@ def track_grievance(raw_reference: str, *, pin: str = "", phone: str = "", perso
         if not pin:
             raise TrackingError(_("Enter the 4-digit PIN you were given with this reference."), "pin_required")
         if not check_pin(pin, grievance.tracking_pin_hash):
-            try:
-                cache.add(failures_key, 0, timeout=PIN_LOCK_SECONDS)
-                cache.incr(failures_key)
-            except ValueError:
-                cache.set(failures_key, 1, timeout=PIN_LOCK_SECONDS)
+            _count_failure(requester_key)
+            _count_failure(reference_key)
             raise TrackingError(_("That PIN is not right."), "bad_pin")
     events = [
         PublicEvent(when=e.created_at, kind=e.kind, message=e.message)

@@ -150,3 +150,28 @@ def test_a_waiting_callback_request_is_not_queued_twice():
     first, created = request_callback(phone="0712345678", reason="payment", channel="ussd", language="sw")
     again, created_again = request_callback(phone="+254712345678", reason="other", channel="web", language="sw")
     assert created and not created_again and again == first
+
+
+def test_wrong_pins_from_a_stranger_pause_only_the_stranger():
+    result = complaint(anonymous=True)
+    ref = result.grievance.reference
+    wrong = "0000" if result.pin != "0000" else "1111"
+    for _ in range(5):
+        with pytest.raises(TrackingError):
+            track_grievance(ref, pin=wrong, requester="203.0.113.9")
+    with pytest.raises(TrackingError) as locked:
+        track_grievance(ref, pin=result.pin, requester="203.0.113.9")
+    assert locked.value.code == "locked"
+    assert track_grievance(ref, pin=result.pin, requester="198.51.100.7").grievance == result.grievance
+
+
+def test_guessing_spread_over_many_requesters_is_still_bounded():
+    result = complaint(anonymous=True)
+    ref = result.grievance.reference
+    wrong = "0000" if result.pin != "0000" else "1111"
+    for attempt in range(50):
+        with pytest.raises(TrackingError):
+            track_grievance(ref, pin=wrong, requester=f"198.51.100.{attempt}")
+    with pytest.raises(TrackingError) as locked:
+        track_grievance(ref, pin=result.pin, requester="192.0.2.1")
+    assert locked.value.code == "locked"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from grievances.tracking import TrackingError, check_reference, track_grievance
 from portal.citizens import grievances_of_user, is_citizen, phone_of
+from portal.client_ip import client_ip
 from portal.forms.complaints import TrackForm
 from portal.limits import over_limit
 from portal.views.common import too_many_requests
@@ -30,7 +31,10 @@ def track(request):
                 if citizen and grievances_of_user(request.user).filter(reference=reference).exists():
                     return redirect("portal:account_complaint", reference=reference)
                 case = track_grievance(
-                    reference, pin=form.cleaned_data["pin"], phone=phone_of(request.user) if citizen else ""
+                    reference,
+                    pin=form.cleaned_data["pin"],
+                    phone=phone_of(request.user) if citizen else "",
+                    requester=client_ip(request),
                 )
             except TrackingError as error:
                 form.add_error("pin" if error.code in PIN_ERRORS else "reference", str(error.message))
