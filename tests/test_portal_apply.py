@@ -227,3 +227,13 @@ def test_no_page_of_the_journey_needs_javascript(client, programmes, areas):
     for page in pages:
         body = client.get(page).content.decode()
         assert "<script" not in body.lower(), page
+
+
+def test_a_national_id_with_stray_symbols_is_refused_not_altered(client, programmes, areas):
+    for step, data in answers_for(areas)[:3]:
+        client.post(url("apply_step", step), data)
+    response = client.post(url("apply_step", "national-id"), {"national_id": "abc!"})
+    assert response.status_code == 200
+    assert "Use only letters and numbers." in response.content.decode()
+    accepted = client.post(url("apply_step", "national-id"), {"national_id": "12 345-678"})
+    assert accepted.status_code == 302

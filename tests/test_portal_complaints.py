@@ -32,7 +32,10 @@ def shown_reference_and_pin(body: str) -> tuple[str, str]:
 
 def test_an_anonymous_complaint_stores_no_phone_name_or_address(client, caplog):
     caplog.set_level(logging.DEBUG)
-    response = complain(client, anonymous="on", phone="0712345678")
+    asked = complain(client, anonymous="on", phone="0712345678")
+    assert "An anonymous complaint keeps no phone number." in asked.content.decode()
+    assert not Grievance.objects.exists(), "a phone typed with anonymity ticked is questioned, not stored"
+    response = complain(client, anonymous="on")
     assert response.status_code == 200
     grievance = Grievance.objects.get()
     assert grievance.is_anonymous

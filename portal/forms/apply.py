@@ -136,10 +136,11 @@ class NationalIdForm(AnswerForm):
     )
 
     def clean_national_id(self) -> str:
-        value = clean_national_id(self.cleaned_data["national_id"])
-        if value and not value.isalnum():
+        raw = self.cleaned_data["national_id"]
+        # Spaces and dashes are how people group the digits; anything else is a typing mistake.
+        if any(not (ch.isalnum() or ch in " -") for ch in raw):
             raise forms.ValidationError(_("Use only letters and numbers."), code="invalid")
-        return value
+        return clean_national_id(raw)
 
 
 class HouseholdSizeForm(AnswerForm):

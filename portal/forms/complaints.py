@@ -77,6 +77,10 @@ class ComplaintForm(CitizenForm):
                 self.add_error(
                     "related", _("An anonymous complaint cannot name your application. Choose one or the other.")
                 )
+            if data.get("phone"):
+                self.add_error(
+                    "phone", _("An anonymous complaint keeps no phone number. Leave it empty, or untick the box.")
+                )
             data["phone"] = ""
         elif not self.signed_in and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("Enter your phone number, or tick the box to stay anonymous."))
