@@ -28,3 +28,11 @@ def test_the_queue_shows_each_deadline_as_a_date(client, programmes):
     sign_in_verified(client, admin)
     body = client.get("/admin/cases/").content.decode()
     assert formats.date_format(timezone.localtime(case.due_at), "j M Y, H:i") in body
+
+
+def test_the_case_page_says_which_language_to_answer_in(client, programmes):
+    case = file_case(language="ar")
+    admin = make_staff("root", superuser=True)
+    sign_in_verified(client, admin)
+    body = client.get(f"/admin/cases/{case.pk}/").content.decode()
+    assert '<dd lang="ar">العربية</dd>' in body
