@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import pgettext
+
 from registry.models import Application, Programme
 from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
+
+
+def list_separator(language: str) -> str:
+    """The comma that joins names in ``language`` (Arabic has its own)."""
+    with translation.override(language):
+        # Translators: placed between the names of a list, e.g. "Child grant, Disability grant".
+        return pgettext("list separator", ", ")
 
 
 def application_received(application: Application, programmes: list[Programme]) -> None:
@@ -17,7 +27,7 @@ def application_received(application: Application, programmes: list[Programme]) 
         language,
         {
             "reference": format_reference(application.reference),
-            "programmes": ", ".join(p.short_name(language) for p in programmes),
+            "programmes": list_separator(language).join(p.short_name(language) for p in programmes),
         },
         dedupe_key=f"application-received:{application.pk}",
     )

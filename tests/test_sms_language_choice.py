@@ -27,3 +27,9 @@ def test_a_decision_sms_is_written_in_the_language_chosen_after_applying(program
 def test_without_a_choice_the_language_of_the_application_is_kept(programmes, areas):
     submit(areas["mombasa"], ["old-age-pension"], language="fr")
     assert OutboundMessage.objects.get().language == "fr"
+
+
+def test_an_arabic_sms_lists_programmes_with_the_arabic_comma(programmes, areas):
+    submit(areas["mombasa"], ["old-age-pension", "emergency-cash"], language="ar")
+    body = OutboundMessage.objects.get().body
+    assert "، " in body and ", " not in body

@@ -15,6 +15,7 @@ from django.utils.translation import npgettext, pgettext
 
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import IncomeBand, Sex
+from registry.notifications import list_separator
 from registry.services import ApplicantDetails, HouseholdDetails, submit_application
 from sms.outbox import enqueue
 from ussd import lookups
@@ -470,7 +471,7 @@ class ConfirmApplicationScreen(ConfirmScreen):
             )
         text = pgettext("ussd", "Application sent. An SMS is on its way.")
         if result.already_open:
-            names = ", ".join(_short_name(ctx, code) for code in result.already_open)
+            names = list_separator(ctx.language).join(_short_name(ctx, code) for code in result.already_open)
             text += " " + pgettext("ussd", "Already applied: %(programmes)s.") % {"programmes": names}
         text = facts_then(text, reference_line(result.application.reference))
         return End(text, screen="apply_done", completed=True)
