@@ -28,3 +28,14 @@ def test_healthz_is_503_when_the_database_is_down(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+def test_an_english_prefix_leads_to_the_unprefixed_page(client):
+    response = client.get("/en/track/")
+    assert response.status_code == 301
+    assert response["Location"] == "/track/"
+
+
+def test_the_english_prefix_redirect_never_leaves_the_site(client):
+    response = client.get("/en//evil.example/")
+    assert response["Location"] == "/evil.example/"
