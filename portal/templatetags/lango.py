@@ -35,11 +35,20 @@ def language_links(context) -> list[dict]:
         if isinstance(page, Page):
             url = urls.get(code, language_root(code))
         elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = _same_page_in(request, code)
         else:
             url = language_root(code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+def _same_page_in(request, language: str) -> str:
+    """This page in ``language``, with a ``next`` address (where sign-in returns to) moved along too."""
+    url = translate_url(request.path, language)
+    query = request.GET.copy()
+    if query.get("next", "").startswith("/"):
+        query["next"] = translate_url(query["next"], language)
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @register.simple_tag
