@@ -151,9 +151,8 @@ class SummaryRow:
 
 def summary_rows(answers: dict) -> list[SummaryRow]:
     """Every answer in plain words, each with the question to change it."""
-    areas = {
-        area.pk: area.name for area in AdminArea.objects.filter(pk__in=[answers.get("region"), answers.get("district")])
-    }
+    chosen = AdminArea.objects.filter(pk__in=[answers.get("region"), answers.get("district")])
+    areas = {area.pk: area.name_in() for area in chosen}
     born = date.fromisoformat(answers["date_of_birth"])
     chosen = {p.code: p.name() for p in open_programmes().filter(code__in=answers.get("programmes", []))}
     name = " ".join(part for part in (answers.get("given_name"), answers.get("family_name")) if part)

@@ -26,6 +26,16 @@ AREAS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
 }
 
+# Region names where a language has its own word (district names are proper nouns).
+REGION_NAMES: dict[str, dict[str, str]] = {
+    "coast": {"fr": "Littoral", "sw": "Pwani", "ar": "الساحل"},
+    "nairobi": {"ar": "نيروبي"},
+    "rift-valley": {"fr": "Vallée du Rift", "sw": "Bonde la Ufa", "ar": "الوادي المتصدع"},
+    "western": {"fr": "Ouest", "sw": "Magharibi", "ar": "الغربية"},
+    "north-eastern": {"fr": "Nord-Est", "sw": "Kaskazini Mashariki", "ar": "الشمالية الشرقية"},
+    "eastern": {"fr": "Est", "sw": "Mashariki", "ar": "الشرقية"},
+}
+
 # code -> rules and names; names are (full name, short name ≤ 20 characters) per language.
 PROGRAMMES: dict[str, dict] = {
     "old-age-pension": {
@@ -93,8 +103,16 @@ def create_areas() -> dict[str, AdminArea]:
     found: dict[str, AdminArea] = {}
     for region_code, (region_name, districts) in AREAS.items():
         region, _ = AdminArea.objects.get_or_create(
-            code=region_code, defaults={"name": region_name, "level": AdminArea.Level.REGION}
+            code=region_code,
+            defaults={
+                "name": region_name,
+                "level": AdminArea.Level.REGION,
+                "translated_names": REGION_NAMES.get(region_code, {}),
+            },
         )
+        if not region.translated_names and REGION_NAMES.get(region_code):
+            region.translated_names = REGION_NAMES[region_code]
+            region.save(update_fields=["translated_names"])
         found[region_code] = region
         for code, name in districts:
             district, _ = AdminArea.objects.get_or_create(

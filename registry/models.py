@@ -41,6 +41,12 @@ class AdminArea(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("region")
     )
+    translated_names = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('Only where the name differs, for example {"sw": "Pwani", "fr": "Littoral"}.'),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -48,7 +54,12 @@ class AdminArea(models.Model):
         verbose_name_plural = _("areas")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_in()
+
+    def name_in(self, language: str | None = None) -> str:
+        """The area's name in ``language`` (the active one by default), else its own name."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        return (self.translated_names or {}).get(language) or self.name
 
     @property
     def region(self) -> AdminArea:

@@ -59,3 +59,14 @@ def test_reasons_are_in_the_active_language(programmes, areas):
     pension = next(r for r in results if r.programme.code == "old-age-pension")
     assert pension.programme.name("fr") == "Pension de vieillesse"
     assert pension.reasons  # translated text checked by the catalog test
+
+
+def test_region_names_are_shown_in_the_persons_language(areas):
+    from registry.demo import create_areas
+
+    found = create_areas()
+    assert found["coast"].name_in("sw") == "Pwani"
+    assert found["coast"].name_in("en") == "Coast"
+    assert found["mombasa"].name_in("ar") == "Mombasa"  # district names are proper nouns
+    with translation.override("ar"):
+        assert str(found["rift-valley"]) == "الوادي المتصدع"

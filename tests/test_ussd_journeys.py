@@ -232,3 +232,15 @@ def test_call_me_back_creates_one_request_and_says_when(client, programmes, lang
     again = dial_again(client)
     again.send(CALL_ME_BACK, "1")
     assert again.ended and "48" in again.screen and CallbackRequest.objects.count() == 1
+
+
+def test_regions_are_listed_in_the_callers_language(client, programmes):
+    from registry.demo import create_areas
+    from ussd.testing import APPLY, LANGUAGE_KEYS, UssdPhone, apply_answers
+
+    create_areas()
+    phone = UssdPhone(client, phone="+254700111222")
+    phone.dial()
+    phone.send(LANGUAGE_KEYS["sw"], APPLY, *apply_answers()[:4])
+    assert phone.screen_name == "apply_region"
+    assert "Pwani" in phone.replies[-1] and "Coast" not in phone.replies[-1]

@@ -16,7 +16,7 @@ from registry.models import AdminArea, Programme
 from ussd import store
 
 LIST_TTL_SECONDS = 60
-_AREAS_KEY = "ussd:lists:areas:v1"
+_AREAS_KEY = "ussd:lists:areas:v2"
 _PROGRAMMES_KEY = "ussd:lists:programmes:v1"
 _SCREENING_KEY = "ussd:lists:screening:v1"
 
@@ -26,6 +26,11 @@ class Area:
     id: int
     name: str
     parent_id: int | None
+    translated_names: dict[str, str] | None = None
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language`` where the area has one, else its own name."""
+        return (self.translated_names or {}).get(language) or self.name
 
 
 @dataclass(frozen=True)
@@ -43,8 +48,10 @@ def all_areas() -> list[Area]:
     areas = store.read([_AREAS_KEY]).get(_AREAS_KEY)
     if areas is None:
         areas = [
-            Area(id=pk, name=name, parent_id=parent_id)
-            for pk, name, parent_id in AdminArea.objects.order_by("name").values_list("pk", "name", "parent_id")
+            Area(id=pk, name=name, parent_id=parent_id, translated_names=names or None)
+            for pk, name, parent_id, names in AdminArea.objects.order_by("name").values_list(
+                "pk", "name", "parent_id", "translated_names"
+            )
         ]
         store.write([(_AREAS_KEY, areas, LIST_TTL_SECONDS)])
     return areas

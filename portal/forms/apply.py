@@ -198,7 +198,7 @@ class AreaChoiceField(forms.ModelChoiceField):
     """A region or a district, chosen by its name."""
 
     def label_from_instance(self, obj) -> str:
-        return obj.name
+        return obj.name_in()
 
 
 class RegionForm(AnswerForm):

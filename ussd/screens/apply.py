@@ -179,7 +179,7 @@ class RegionScreen(ApplyMenu):
     name = "apply_region"
 
     def render(self, ctx: Context) -> Prompt:
-        options = [Option(area.name, area.id) for area in lookups.regions(_areas(ctx))]
+        options = [Option(area.name_in(ctx.language), area.id) for area in lookups.regions(_areas(ctx))]
         return Prompt(pgettext("ussd", "Your region:"), options=options)
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
@@ -193,7 +193,8 @@ class DistrictScreen(ApplyMenu):
 
     def render(self, ctx: Context) -> Prompt:
         districts = lookups.districts(_areas(ctx), ctx.answers.get("region_id"))
-        return Prompt(pgettext("ussd", "Your district:"), options=[Option(area.name, area.id) for area in districts])
+        options = [Option(area.name_in(ctx.language), area.id) for area in districts]
+        return Prompt(pgettext("ussd", "Your district:"), options=options)
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         ctx.answers["area_id"] = value
