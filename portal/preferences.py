@@ -1,12 +1,10 @@
 """A citizen's choices about how we reach them, through the registry's preference functions.
 
-The language goes to the phone's preference (used by every channel) and to each person the citizen
-speaks for; the SMS opt-out belongs to the phone.
+The language and the SMS opt-out belong to the phone; the registry passes the language on to the
+people who applied with it, as it does for every channel.
 """
 
 from __future__ import annotations
-
-from django.db import transaction
 
 from registry import preferences as registry_preferences
 from registry.models import PhonePreference
@@ -17,11 +15,9 @@ def preference_for(phone: str) -> PhonePreference | None:
     return PhonePreference.objects.filter(phone=phone).first()
 
 
-def set_language(phone: str, language: str, people) -> None:
-    """Use ``language`` for everything sent to ``phone`` and for ``people`` (a queryset of persons)."""
-    with transaction.atomic():
-        registry_preferences.set_phone_language(phone, language)
-        people.update(preferred_language=language)
+def set_language(phone: str, language: str) -> None:
+    """Use ``language`` for everything sent to ``phone``."""
+    registry_preferences.set_phone_language(phone, language)
 
 
 def set_sms_opt_out(phone: str, opt_out: bool) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from registry.models import PhonePreference
+from registry.models import Person, PhonePreference
 from registry.phones import normalise_phone
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -26,13 +26,20 @@ def _preference_for_update(phone: str) -> PhonePreference:
 
 
 def set_phone_language(phone: str, language: str) -> PhonePreference:
-    """Remember that messages to ``phone`` go in ``language`` (one of ``settings.LANGUAGES``)."""
+    """Remember that messages to ``phone`` go in ``language`` (one of ``settings.LANGUAGES``).
+
+    The people who applied with that phone get it as their preferred language too, whichever
+    channel the choice was made on.
+    """
     if language not in LANGUAGE_CODES:
         raise ValidationError("Unknown language %(language)s.", code="language", params={"language": language})
     with transaction.atomic():
         preference = _preference_for_update(phone)
         preference.language = language
         preference.save(update_fields=["language", "updated_at"])
+        Person.objects.filter(phone=preference.phone).exclude(preferred_language=language).update(
+            preferred_language=language
+        )
     return preference
 
 

@@ -33,3 +33,10 @@ def test_an_arabic_sms_lists_programmes_with_the_arabic_comma(programmes, areas)
     submit(areas["mombasa"], ["old-age-pension", "emergency-cash"], language="ar")
     body = OutboundMessage.objects.get().body
     assert "، " in body and ", " not in body
+
+
+def test_a_language_chosen_on_any_channel_becomes_the_applicants_language(programmes, areas):
+    application = submit(areas["mombasa"], ["old-age-pension"], language="en").application
+    set_phone_language(application.applicant.phone, "ar")  # what USSD and the SMS keyword call
+    application.applicant.refresh_from_db()
+    assert application.applicant.preferred_language == "ar"

@@ -27,7 +27,6 @@ from portal import preferences
 from portal.citizens import (
     applications_of_user,
     grievances_of_user,
-    people_of,
     phone_of,
     programme_applications_of_user,
 )
@@ -185,7 +184,7 @@ def language(request):
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["language"]
-        preferences.set_language(phone, chosen, people_of(request.user))
+        preferences.set_language(phone, chosen)
         with translation.override(chosen):
             messages.success(request, _("We will use this language with you."))
             return HttpResponseRedirect(reverse("portal:account"))
