@@ -58,7 +58,13 @@ def test_reasons_are_in_the_active_language(programmes, areas):
         results = prescreen({"birth_year": 1950, "household_size": 2, "area_id": areas["mombasa"].pk})
     pension = next(r for r in results if r.programme.code == "old-age-pension")
     assert pension.programme.name("fr") == "Pension de vieillesse"
-    assert pension.reasons  # translated text checked by the catalog test
+    english = next(
+        r
+        for r in prescreen({"birth_year": 1950, "household_size": 2, "area_id": areas["mombasa"].pk})
+        if r.programme.code == "old-age-pension"
+    )
+    assert pension.reasons and english.reasons
+    assert not set(pension.reasons) & set(english.reasons), "the French advice is not the English words"
 
 
 def test_region_names_are_shown_in_the_persons_language(areas):
