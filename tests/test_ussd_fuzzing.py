@@ -38,6 +38,7 @@ def test_any_sequence_of_inputs_gets_con_or_end_within_budget(client, programmes
     session.dial()
     for value in steps:
         session.send(value)
+    assert len(session.replies) == len(steps) + 1  # every hop answered, each reply checked on arrival
 
 
 @FUZZ
@@ -45,8 +46,8 @@ def test_any_sequence_of_inputs_gets_con_or_end_within_budget(client, programmes
 def test_any_text_field_even_one_that_does_not_accumulate_gets_an_answer(client, programmes, phone, texts):
     session = UssdPhone(client, phone=phone)
     session.dial()
-    for text in texts:
-        session.post(text)
+    replies = [session.post(text) for text in texts]  # each reply checked on arrival
+    assert all(reply.startswith(("CON ", "END ")) for reply in replies)
 
 
 @FUZZ
