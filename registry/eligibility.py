@@ -26,6 +26,8 @@ class ScreeningAnswers:
     members_with_disability: int = 0
     income_band: int = 1
     area_id: int | None = None
+    # The district's region, when the channel already knows it (spares a lookup per programme).
+    region_id: int | None = None
 
     @classmethod
     def from_mapping(cls, answers: dict) -> ScreeningAnswers:
@@ -41,6 +43,7 @@ class ScreeningAnswers:
             members_with_disability=int(answers.get("members_with_disability") or 0),
             income_band=int(answers.get("income_band") or 1),
             area_id=int(answers["area_id"]) if answers.get("area_id") else None,
+            region_id=int(answers["region_id"]) if answers.get("region_id") else None,
         )
 
 
@@ -113,7 +116,7 @@ def screen_programme(programme: Programme, answers: ScreeningAnswers) -> Screeni
 
     area_ids = {area.pk for area in programme.areas.all()}
     if area_ids:
-        if answers.area_id is None or not _area_within(answers.area_id, area_ids):
+        if answers.area_id is None or not _area_within(answers, area_ids):
             likely = False
             reasons.append(_("This programme does not run in your district yet."))
         else:
@@ -131,8 +134,10 @@ def prescreen(answers: ScreeningAnswers | dict) -> list[ScreeningResult]:
     return [screen_programme(programme, answers) for programme in open_programmes()]
 
 
-def _area_within(area_id: int, allowed: set[int]) -> bool:
-    if area_id in allowed:
+def _area_within(answers: ScreeningAnswers, allowed: set[int]) -> bool:
+    if answers.area_id in allowed:
         return True
-    parent_id = AdminArea.objects.filter(pk=area_id).values_list("parent_id", flat=True).first()
+    parent_id = answers.region_id
+    if parent_id is None:
+        parent_id = AdminArea.objects.filter(pk=answers.area_id).values_list("parent_id", flat=True).first()
     return parent_id in allowed

@@ -19,7 +19,10 @@ def list_separator(language: str) -> str:
 
 
 def application_received(application: Application, programmes: list[Programme]) -> None:
-    """Tell the applicant their application arrived, with its reference and programmes."""
+    """Tell the applicant their application arrived, with its reference and programmes.
+
+    Called once, in the transaction that creates the application, so no dedupe key is needed.
+    """
     language = sms_language(application.applicant.phone, application.language)
     enqueue(
         application.applicant.phone,
@@ -29,5 +32,4 @@ def application_received(application: Application, programmes: list[Programme]) 
             "reference": format_reference(application.reference),
             "programmes": list_separator(language).join(p.short_name(language) for p in programmes),
         },
-        dedupe_key=f"application-received:{application.pk}",
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from registry.models import Person, PhonePreference
 from registry.phones import normalise_phone
@@ -15,17 +15,21 @@ from registry.phones import normalise_phone
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
-def _preference_for_update(phone: str) -> PhonePreference:
-    phone = normalise_phone(phone)
-    try:
-        with transaction.atomic():
-            preference, _created = PhonePreference.objects.select_for_update().get_or_create(phone=phone)
-    except IntegrityError:  # created by a concurrent call between our read and our insert
-        preference = PhonePreference.objects.select_for_update().get(phone=phone)
-    return preference
+def _upsert(phone: str, **values) -> None:
+    """Insert the phone's preference row, or update ``values`` on the existing one, in one statement.
+
+    ``INSERT … ON CONFLICT (phone) DO UPDATE``: two channels choosing at the same moment cannot
+    both insert, and the last choice wins.
+    """
+    PhonePreference.objects.bulk_create(
+        [PhonePreference(phone=normalise_phone(phone), **values)],
+        update_conflicts=True,
+        unique_fields=["phone"],
+        update_fields=[*values, "updated_at"],
+    )
 
 
-def set_phone_language(phone: str, language: str) -> PhonePreference:
+def set_phone_language(phone: str, language: str) -> None:
     """Remember that messages to ``phone`` go in ``language`` (one of ``settings.LANGUAGES``).
 
     The people who applied with that phone get it as their preferred language too, whichever
@@ -33,26 +37,18 @@ def set_phone_language(phone: str, language: str) -> PhonePreference:
     """
     if language not in LANGUAGE_CODES:
         raise ValidationError("Unknown language %(language)s.", code="language", params={"language": language})
+    phone = normalise_phone(phone)
     with transaction.atomic():
-        preference = _preference_for_update(phone)
-        preference.language = language
-        preference.save(update_fields=["language", "updated_at"])
-        Person.objects.filter(phone=preference.phone).exclude(preferred_language=language).update(
-            preferred_language=language
-        )
-    return preference
+        _upsert(phone, language=language)
+        Person.objects.filter(phone=phone).exclude(preferred_language=language).update(preferred_language=language)
 
 
-def set_sms_opt_out(phone: str, opted_out: bool) -> PhonePreference:
+def set_sms_opt_out(phone: str, opted_out: bool) -> None:
     """Stop (``True``) or resume (``False``) non-essential SMS to ``phone``.
 
     Messages the person asks for and sign-in codes are essential and still go.
     """
-    with transaction.atomic():
-        preference = _preference_for_update(phone)
-        preference.sms_opt_out = opted_out
-        preference.save(update_fields=["sms_opt_out", "updated_at"])
-    return preference
+    _upsert(phone, sms_opt_out=opted_out)
 
 
 def language_for_phone(phone: str) -> str:

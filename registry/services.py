@@ -122,6 +122,8 @@ def find_same_person(details: ApplicantDetails, national_id_hash: str) -> list[P
 
 def open_requests_of(people: list[Person], programmes: list[Programme]) -> dict[str, ProgrammeApplication]:
     """Open programme applications of these people to these programmes, by programme code."""
+    if not people:
+        return {}
     found = (
         ProgrammeApplication.objects.filter(
             application__applicant__in=people,
@@ -134,12 +136,28 @@ def open_requests_of(people: list[Person], programmes: list[Programme]) -> dict[
     return {pa.programme.code: pa for pa in found}
 
 
-def _unique_reference(kind: ReferenceKind, model) -> str:
-    for _attempt in range(20):
-        ref = new_reference(kind)
-        if not model.objects.filter(reference=ref).exists():
-            return ref
-    raise RuntimeError("Could not find a free reference.")  # 10^8 space: practically unreachable
+REFERENCE_ATTEMPTS = 20
+
+
+def _insert_with_new_reference(application: Application) -> bool:
+    """Insert ``application`` under a fresh random reference; ``False`` if its idempotency key is taken.
+
+    The unique constraint, not a read first, finds a reference already in use (rare in a space of
+    10^8, but not at national scale): the insert is retried in a savepoint with another one.
+    """
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        application.reference = new_reference(ReferenceKind.APPLICATION)
+        try:
+            with transaction.atomic():
+                application.save(force_insert=True)
+            return True
+        except IntegrityError:
+            application.pk = None
+            if application.idempotency_key and (
+                Application.objects.filter(idempotency_key=application.idempotency_key).exists()
+            ):
+                return False
+    raise RuntimeError("Could not find a free reference.")  # practically unreachable
 
 
 def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]) -> None:
@@ -235,37 +253,37 @@ def submit_application(
             income_band=household.income_band,
             area=area,
         )
-        screening = {r.programme.code: r for r in _screen(applicant, household, new_programmes)}
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    reference=_unique_reference(ReferenceKind.APPLICATION, Application),
-                    channel=channel,
-                    applicant=person,
-                    household=home,
-                    consent=consent,
-                    answers=answers or {},
-                    language=language,
-                    idempotency_key=idempotency_key or None,
-                    submitted_by=submitted_by,
-                )
-        except IntegrityError:
+        screening = {r.programme.code: r for r in _screen(applicant, household, area, new_programmes)}
+        application = Application(
+            channel=channel,
+            applicant=person,
+            household=home,
+            consent=consent,
+            answers=answers or {},
+            language=language,
+            idempotency_key=idempotency_key or None,
+            submitted_by=submitted_by,
+        )
+        if not _insert_with_new_reference(application):
             # Another request with the same key won the race: theirs is the application.
             existing = Application.objects.get(idempotency_key=idempotency_key)
             transaction.set_rollback(True)
             return _result_for_existing(existing, applicant, nid_hash, programmes)
         now = timezone.now()
-        for programme in new_programmes:
-            screen = screening[programme.code]
-            ProgrammeApplication.objects.create(
-                application=application,
-                programme=programme,
-                prescreen=ProgrammeApplication.Prescreen.LIKELY
-                if screen.likely
-                else ProgrammeApplication.Prescreen.UNLIKELY,
-                prescreen_reasons=[str(reason) for reason in screen.reasons],
-                due_at=now + timedelta(days=programme.decision_sla_days),
-            )
+        ProgrammeApplication.objects.bulk_create(
+            [
+                ProgrammeApplication(
+                    application=application,
+                    programme=programme,
+                    prescreen=ProgrammeApplication.Prescreen.LIKELY
+                    if screening[programme.code].likely
+                    else ProgrammeApplication.Prescreen.UNLIKELY,
+                    prescreen_reasons=[str(reason) for reason in screening[programme.code].reasons],
+                    due_at=now + timedelta(days=programme.decision_sla_days),
+                )
+                for programme in new_programmes
+            ]
+        )
         ApplicationEvent.objects.create(
             application=application,
             kind=ApplicationEvent.Kind.SUBMITTED,
@@ -284,7 +302,7 @@ def submit_application(
         return result
 
 
-def _screen(applicant: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]):
+def _screen(applicant: ApplicantDetails, household: HouseholdDetails, area: AdminArea, programmes: list[Programme]):
     answers = ScreeningAnswers(
         age=timezone.localdate().year - applicant.birth_year,
         household_size=household.size,
@@ -293,6 +311,7 @@ def _screen(applicant: ApplicantDetails, household: HouseholdDetails, programmes
         members_with_disability=household.members_with_disability,
         income_band=household.income_band,
         area_id=household.area_id,
+        region_id=area.parent_id,
     )
     return [screen_programme(programme, answers) for programme in programmes]
 

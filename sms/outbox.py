@@ -7,8 +7,9 @@ periodic relay sends whatever was left due (broker down, worker killed).
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from registry.models import PhonePreference
@@ -35,29 +36,30 @@ def enqueue(
     """
     if not to:
         return None
-    if dedupe_key:
-        existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     if not essential and PhonePreference.objects.filter(phone=to, sms_opt_out=True).exists():
         logger.info("Not queuing %s for %s: opted out of non-essential SMS.", template, to)
         return None
     body = render(template, language, context)
     segments = count_segments(body)
+    message = OutboundMessage(
+        to=to,
+        template=template,
+        language=language,
+        body=body,
+        encoding=segments.encoding,
+        parts=segments.parts,
+        essential=essential,
+        dedupe_key=dedupe_key,
+        next_attempt_at=timezone.now(),
+    )
     try:
-        with transaction.atomic():
-            message = OutboundMessage.objects.create(
-                to=to,
-                template=template,
-                language=language,
-                body=body,
-                encoding=segments.encoding,
-                parts=segments.parts,
-                essential=essential,
-                dedupe_key=dedupe_key,
-                next_attempt_at=timezone.now(),
-            )
+        # The unique dedupe key, not a read first, keeps a second message out. Inside the caller's
+        # transaction that insert needs a savepoint to fail alone; otherwise it is one statement.
+        with transaction.atomic() if dedupe_key and connection.in_atomic_block else nullcontext():
+            message.save(force_insert=True)
     except IntegrityError:
+        if not dedupe_key:
+            raise
         return OutboundMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: _dispatch(message.pk))
     return message

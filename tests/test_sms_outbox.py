@@ -34,6 +34,23 @@ def test_the_same_dedupe_key_never_queues_a_second_message(db):
     assert OutboundMessage.objects.count() == 1
 
 
+def test_a_repeated_dedupe_key_inside_a_transaction_leaves_the_callers_work_intact(db):
+    with transaction.atomic():
+        first = enqueue(PHONE, "sign_in_code", "en", {"code": "111111"}, dedupe_key="k-2")
+        enqueue(PHONE, "sign_in_code", "en", {"code": "222222"}, dedupe_key="k-2")
+        third = enqueue(PHONE, "sign_in_code", "en", {"code": "333333"}, dedupe_key="k-3")
+
+    assert sorted(OutboundMessage.objects.values_list("pk", flat=True)) == sorted([first.pk, third.pk])
+
+
+def test_a_repeated_dedupe_key_outside_any_transaction_queues_nothing_more(transactional_db):
+    first = enqueue(PHONE, "sign_in_code", "en", {"code": "111111"}, dedupe_key="k-4")
+    second = enqueue(PHONE, "sign_in_code", "en", {"code": "222222"}, dedupe_key="k-4")
+
+    assert second.pk == first.pk
+    assert OutboundMessage.objects.get().body == first.body
+
+
 def test_a_rolled_back_transaction_leaves_no_message_and_sends_nothing(db, fake_at, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
         with transaction.atomic():

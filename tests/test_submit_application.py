@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry.models import Application, Consent, Person, ProgrammeApplication
-from registry.references import ReferenceKind, is_valid_reference
+from registry.references import ReferenceKind, damm_check_digit, is_valid_reference
 from registry.services import ApplicationError, submit_application, withdraw_application
 from sms.models import OutboundMessage
 from tests.domain_helpers import applicant, household, submit
@@ -133,3 +133,15 @@ def test_a_failure_midway_leaves_nothing_behind(programmes, areas, monkeypatch):
     assert Application.objects.count() == 0
     assert Person.objects.count() == 0
     assert OutboundMessage.objects.count() == 0
+
+
+def test_a_reference_already_in_use_is_replaced_by_a_fresh_one(programmes, areas, monkeypatch):
+    first = submit(areas["mombasa"], ["old-age-pension"], key="a")
+    fresh = "123456789" + str(damm_check_digit("123456789"))
+    drawn = iter([first.application.reference, first.application.reference, fresh])
+    monkeypatch.setattr("registry.services.new_reference", lambda kind: next(drawn))
+    second = submit(areas["kilifi"], ["child-support-grant"], key="b", phone="+254722000111", given_name="Zawadi")
+    assert second.created
+    assert second.application.reference == fresh
+    assert Application.objects.count() == 2
+    assert second.application.programme_applications.count() == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def answer_hop(hop: Hop) -> str:
     if len(hop.text) > MAX_TEXT_LENGTH:
         return end(pgettext("ussd", "Sorry, we could not read your request. Please dial again."))
     try:
-        phone = normalise_phone(hop.phone_number)
+        phone = caller_phone(hop.phone_number)
     except ValidationError:
         return end(pgettext("ussd", "Sorry, we could not read your request. Please dial again."))
 
@@ -103,6 +104,12 @@ def answer_hop(hop: Hop) -> str:
     state.remember_response(hop.text, reply)
     save_session_and_counter(state, counter, hops_this_minute, draft=draft_to_keep(state))
     return reply
+
+
+@lru_cache(maxsize=4096)
+def caller_phone(raw: str) -> str:
+    """The caller's number in E.164, parsed once per process for the hops of a session."""
+    return normalise_phone(raw)
 
 
 def newest_input(processed: str, text: str, *, first_hop: bool) -> str | None:

@@ -4,7 +4,8 @@ A hop reads its session and the phone's hop counter in one round trip and writes
 unfinished application, when there is one) in another. With Django's Redis cache backend, the
 store talks to the same Redis through one long-lived client per process and a pipeline, because
 the backend builds a new client object for every call; keys go through ``cache.make_key`` so they
-share the cache's prefix and are cleared with it. Any other backend goes through the cache API.
+share the cache's prefix and are cleared with it (they are ours: short, ASCII, no spaces, so the
+backend's per-character key check is skipped). Any other backend goes through the cache API.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def read(keys: list[str]) -> dict[str, Any]:
     client = _redis()
     if client is None:
         return cache.get_many(keys)
-    raw = client.mget([cache.make_and_validate_key(key) for key in keys])
+    raw = client.mget([cache.make_key(key) for key in keys])
     return {key: pickle.loads(value) for key, value in zip(keys, raw, strict=True) if value is not None}  # noqa: S301 - our own cache
 
 
@@ -59,7 +60,7 @@ def write(items: list[tuple[str, Any, int]]) -> None:
         return
     pipeline = client.pipeline(transaction=False)
     for key, value, timeout in items:
-        pipeline.set(cache.make_and_validate_key(key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ex=timeout)
+        pipeline.set(cache.make_key(key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ex=timeout)
     pipeline.execute()
 
 
@@ -69,4 +70,4 @@ def delete(key: str) -> None:
     if client is None:
         cache.delete(key)
     else:
-        client.delete(cache.make_and_validate_key(key))
+        client.delete(cache.make_key(key))
