@@ -216,6 +216,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: staff avatars would send a hash of each officer's email to a third party (and show
+# as broken images where the back-office has no internet); Wagtail's own default avatar is shown.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Lango ------------------------------------------------------------------------------------
 

@@ -291,7 +291,8 @@ class ProgrammeApplication(models.Model):
     """An application's request to one programme, with its own status and decision."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        # Citizens read these on every channel (web, USSD, SMS): "Received" is what they were told.
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Received")
         UNDER_REVIEW = "under_review", _("Under review")
         ENROLLED = "enrolled", _("Enrolled")
         NOT_ELIGIBLE = "not_eligible", _("Not eligible")

@@ -135,3 +135,13 @@ def test_a_supervisor_sees_call_backs_but_only_agents_record_outcomes(db, client
     client.post(f"/admin/call-backs/{callback.pk}/outcome/", {"status": "done"})
     callback.refresh_from_db()
     assert callback.status == CallbackRequest.Status.PENDING
+
+
+def test_the_admin_shows_staff_avatars_from_our_own_server_never_gravatar(db, client):
+    officer = make_staff("gita", roles.GRIEVANCE_OFFICER)
+    officer.email = "gita@example.org"
+    officer.save(update_fields=["email"])
+    sign_in_verified(client, officer)
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "default-user-avatar" in body
+    assert "gravatar" not in body.lower()

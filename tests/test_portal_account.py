@@ -32,7 +32,7 @@ def test_my_account_lists_applications_with_their_programmes_and_statuses(citize
     body = citizen.get(url("account")).content.decode()
     assert 'Application <span dir="ltr">1 ' in body
     assert "Old-age pension" in body and "Disability grant" in body
-    assert body.count(">Submitted</span>") == 2
+    assert body.count(">Received</span>") == 2
 
 
 def test_an_application_shows_its_public_timeline_only(citizen, application):

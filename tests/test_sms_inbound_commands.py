@@ -176,8 +176,8 @@ def test_status_lists_each_programme_of_the_phones_applications(db, client, call
     reply = send_sms(client, callback_token, "status")
 
     assert reply.template == "status_reply"
-    assert "Old-age pension: Submitted" in reply.body
-    assert "Public works: Submitted" in reply.body
+    assert "Old-age pension: Received" in reply.body
+    assert "Public works: Received" in reply.body
     assert reply.parts == 1
 
 

@@ -126,6 +126,9 @@ def test_my_applications_lists_each_programme_then_appeals_a_refusal(client, pro
     session.send(MY_APPLICATIONS)
     listing = session.screen
     assert listing.count("\n1 ") + listing.count("\n2 ") == 2
+    with translation.override(language):  # the same words as on the web and in SMS
+        assert f": {ProgrammeApplication.Status.SUBMITTED.label}\n" in listing
+        assert f": {ProgrammeApplication.Status.NOT_ELIGIBLE.label}\n" in listing
     session.send("2")  # programmes are listed in display order: the child grant second
     assert "Income above" in session.screen  # the reason, shortened to fit if need be
     session.send("1", "I have 3 children and no work", "1")

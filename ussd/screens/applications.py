@@ -31,20 +31,13 @@ from ussd.wording import facts_then, reference_line
 
 MAX_LISTED = 30
 
-STATUS_LABELS = {
-    ProgrammeApplication.Status.SUBMITTED: lambda: pgettext("ussd", "Received"),
-    ProgrammeApplication.Status.UNDER_REVIEW: lambda: pgettext("ussd", "In review"),
-    ProgrammeApplication.Status.ENROLLED: lambda: pgettext("ussd", "Enrolled"),
-    ProgrammeApplication.Status.NOT_ELIGIBLE: lambda: pgettext("ussd", "Not eligible"),
-    ProgrammeApplication.Status.WAITLISTED: lambda: pgettext("ussd", "Waitlisted"),
-    ProgrammeApplication.Status.WITHDRAWN: lambda: pgettext("ussd", "Withdrawn"),
-}
-
 
 def status_label(status: str) -> str:
-    """A programme request's status in a word or two."""
-    label = STATUS_LABELS.get(status)
-    return label() if label else status
+    """A programme request's status, in the same words as on the web and in SMS."""
+    try:
+        return str(ProgrammeApplication.Status(status).label)
+    except ValueError:
+        return status
 
 
 def _own_request(ctx: Context, pk: Any) -> ProgrammeApplication | None:
