@@ -35,6 +35,11 @@ class PublicEvent:
     when: datetime
     kind: str
     message: str
+    action: str = ""
+
+
+# Public events whose text an officer wrote to the citizen: a reply, or the decision on the case.
+OFFICER_MESSAGE_ACTIONS = frozenset({"reply", "resolve", "reject"})
 
 
 @dataclass
@@ -48,7 +53,12 @@ class TrackedCase:
 
     @property
     def last_reply(self) -> str:
-        replies = [e.message for e in self.events if e.kind == GrievanceEvent.Kind.REPLY and e.message]
+        """The latest words an officer wrote to the citizen: a reply, or the decision once answered."""
+        replies = [
+            e.message
+            for e in self.events
+            if e.message and (e.kind == GrievanceEvent.Kind.REPLY or e.action in OFFICER_MESSAGE_ACTIONS)
+        ]
         return replies[-1] if replies else ""
 
 
@@ -102,8 +112,13 @@ def track_grievance(
             _count_failure(requester_key)
             _count_failure(reference_key)
             raise TrackingError(_("That PIN is not right."), "bad_pin")
+    return public_view(grievance)
+
+
+def public_view(grievance: Grievance) -> TrackedCase:
+    """The public side of a case, for someone ``track_grievance`` already found entitled to it."""
     events = [
-        PublicEvent(when=e.created_at, kind=e.kind, message=e.message)
+        PublicEvent(when=e.created_at, kind=e.kind, message=e.message, action=e.action)
         for e in grievance.events.filter(is_public=True).order_by("created_at", "id")
     ]
     return TrackedCase(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
-from grievances.models import CallbackRequest, Category
+from grievances.models import CallbackRequest, Category, Grievance
 from grievances.notifications import sms_date
 from grievances.services import CALLBACK_PROMISE_HOURS, file_grievance, request_callback
 from grievances.tracking import TrackingError, track_grievance
@@ -89,7 +89,11 @@ TRACKING_REPLIES = {
 
 
 def track(request: CommandRequest) -> Reply:
-    """Reply with a case's status and due date, for its phone or anyone with its PIN."""
+    """Reply with a case's status, for its phone or anyone with its PIN.
+
+    An open case gets its due date. Where an officer wrote to the person, the reply says where to
+    read it (USSD): what an officer writes may be personal, and no SMS carries it.
+    """
     reference, pin = parse_track_argument(request.argument)
     if not reference:
         return Reply("track_usage")
@@ -99,14 +103,12 @@ def track(request: CommandRequest) -> Reply:
     except TrackingError as error:
         template = TRACKING_REPLIES.get(error.code, "track_not_found")
         return Reply(template, {"reference": format_reference(reference)})
-    return Reply(
-        "track_reply",
-        {
-            "reference": format_reference(case.grievance.reference),
-            "status": case.status_label,
-            "due_date": sms_date(case.due_at),
-        },
-    )
+    context = {"reference": format_reference(case.grievance.reference), "status": case.status_label}
+    if case.last_reply:
+        return Reply("track_reply_to_read", context)
+    if case.grievance.status not in Grievance.OPEN_STATUSES:
+        return Reply("track_closed", context)
+    return Reply("track_reply", {**context, "due_date": sms_date(case.due_at)})
 
 
 def call_back(request: CommandRequest) -> Reply:

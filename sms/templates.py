@@ -47,6 +47,11 @@ TEMPLATES: dict[str, str] = {
     "complain_usage": N_("Lango: to complain, send %(kw_complain)s followed by what happened."),
     # Translators: SMS reply to TRACK. %(status)s is a case status such as "Being looked into".
     "track_reply": N_("Lango case %(reference)s: %(status)s. Answer by %(due_date)s."),
+    # Translators: SMS reply to TRACK when an officer has written to the person. The words stay off SMS
+    # (they may be personal); USSD shows them. At most 160 characters once filled (Arabic: 134).
+    "track_reply_to_read": N_("Lango case %(reference)s: %(status)s. To read the reply dial %(ussd_code)s."),
+    # Translators: SMS reply to TRACK for a case that is closed. At most 120 characters once filled.
+    "track_closed": N_("Lango case %(reference)s: %(status)s."),
     # Translators: SMS reply to TRACK without a reference. At most 120 characters.
     "track_usage": N_("Lango: send %(kw_track)s followed by your case reference."),
     # Translators: SMS reply to TRACK with a mistyped reference. At most 120 characters.

@@ -7,7 +7,9 @@ import itertools
 import pytest
 
 from grievances.models import CallbackRequest, Grievance
-from grievances.services import file_grievance
+from grievances.services import file_grievance, transition
+from grievances.testing import make_staff
+from portal.roles import GRIEVANCE_OFFICER
 from registry.models import PhonePreference
 from registry.preferences import set_phone_language
 from registry.references import format_reference
@@ -215,6 +217,31 @@ def test_track_from_another_phone_needs_the_pin(db, client, callback_token):
     wrong_pin = f"{(int(filed.pin) + 1) % 10000:04d}"
     assert send_sms(client, callback_token, f"TRACK {reference} {wrong_pin}").template == "track_bad_pin"
     assert send_sms(client, callback_token, f"TRACK {reference} {filed.pin}").template == "track_reply"
+
+
+def test_track_after_an_officers_reply_says_where_to_read_it_and_never_quotes_it(db, client, callback_token):
+    grievance = file_grievance(
+        category="payment_not_received", description="No money", channel="web", language="en", phone=SENDER
+    ).grievance
+    officer = make_staff("olive", GRIEVANCE_OFFICER)
+    transition(grievance, "assign", officer, assignee=officer)
+    transition(grievance, "resolve", officer, outcome="upheld", text="Paid again to your M-Pesa 0712 345 678.")
+    OutboundMessage.objects.all().delete()
+
+    reply = send_sms(client, callback_token, f"TRACK {grievance.reference}")
+
+    assert reply.template == "track_reply_to_read"
+    assert "*384*1#" in reply.body and "Resolved" in reply.body
+    assert "M-Pesa" not in reply.body and "Answer by" not in reply.body
+
+
+def test_track_of_a_closed_case_without_words_gives_its_status_only(db, client, callback_token):
+    grievance = file_grievance(category="other", description="x", channel="web", language="en", phone=SENDER).grievance
+    transition(grievance, "reject", make_staff("olive", GRIEVANCE_OFFICER), reason="duplicate")
+
+    reply = send_sms(client, callback_token, f"TRACK {grievance.reference}")
+
+    assert reply.template == "track_closed" and "Answer by" not in reply.body
 
 
 def test_language_without_a_known_language_explains_how(db, client, callback_token):

@@ -9,6 +9,9 @@ from django.utils import timezone, translation
 
 from grievances.models import CallbackRequest, Category, Grievance
 from grievances.pins import check_pin
+from grievances.services import transition
+from grievances.testing import make_staff
+from portal.roles import GRIEVANCE_OFFICER
 from registry.models import Application, PhonePreference, ProgrammeApplication
 from sms.models import OutboundMessage
 from ussd.testing import (
@@ -222,6 +225,68 @@ def test_tracking_an_anonymous_case_asks_for_its_pin(client, programmes, languag
     assert not session.ended
     session.send(pin)
     assert session.ended and reference_in(session.screen) == case.reference
+
+
+def resolve(case: Grievance, reply: str) -> None:
+    officer = make_staff(f"officer-{case.pk}", GRIEVANCE_OFFICER)
+    transition(case, "assign", officer, assignee=officer)
+    transition(case, "resolve", officer, outcome="not_upheld", text=reply)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_answer_to_a_complaint_can_be_appealed_after_tracking_it(client, programmes, language):
+    first_dial(client, language).send(COMPLAINT, "1", "No payment since March", "1", "1")
+    case = Grievance.objects.get()
+    resolve(case, "The payment was made on 3 May.")
+
+    session = dial_again(client)
+    session.send(TRACK, case.reference)
+    assert session.screen_name == "track_result" and reference_in(session.screen) == case.reference
+    if "\n98 " in session.screen:  # Arabic screens hold 80 characters: the answer is on the next page
+        session.send("98")
+    assert "The payment was made" in session.screen
+    session.send("1", "I never received it", "1")
+
+    assert session.ended
+    appeal = Grievance.objects.get(kind=Grievance.Kind.APPEAL)
+    assert appeal.appeal_of == case and appeal.channel == "ussd" and appeal.language == language
+    assert appeal.description == "I never received it" and appeal.contact_phone == PHONE
+    assert reference_in(session.screen) == appeal.reference
+    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 2
+    again = dial_again(client)
+    again.send(TRACK, case.reference)  # an appeal is open: the answer is shown, nothing more to do
+    assert again.ended and Grievance.objects.filter(kind=Grievance.Kind.APPEAL).count() == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_anonymous_complaint_is_appealed_with_its_pin_and_stays_anonymous(client, programmes, language):
+    filing = first_dial(client, language, phone=OTHER_PHONE)
+    filing.send(COMPLAINT, "1", "No payment since March", "2", "1")
+    _reference, pin = reference_and_pin(filing.screen)
+    case = Grievance.objects.get()
+    resolve(case, "The payment was made on 3 May.")
+
+    session = first_dial(client, language)
+    session.send(TRACK, case.reference, pin, "1", "I never received it", "1")
+
+    assert session.ended
+    appeal = Grievance.objects.get(kind=Grievance.Kind.APPEAL)
+    assert appeal.appeal_of == case and appeal.is_anonymous and appeal.contact_phone == ""
+    new_reference, new_pin = reference_and_pin(session.screen)
+    assert new_reference == appeal.reference and check_pin(new_pin, appeal.tracking_pin_hash)
+    assert not OutboundMessage.objects.filter(template="grievance_received").exists()
+
+
+def test_an_answer_past_its_appeal_window_is_shown_without_an_appeal(client, programmes):
+    first_dial(client, "en").send(COMPLAINT, "1", "No payment since March", "1", "1")
+    case = Grievance.objects.get()
+    resolve(case, "The payment was made on 3 May.")
+    Grievance.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=31))
+
+    session = dial_again(client)
+    session.send(TRACK, case.reference)
+    assert session.ended and "The payment was made" in session.screen
+    assert not Grievance.objects.filter(kind=Grievance.Kind.APPEAL).exists()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

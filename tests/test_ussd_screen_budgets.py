@@ -16,6 +16,10 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import trans_real
 
+from grievances.models import Grievance
+from grievances.services import transition
+from grievances.testing import make_staff
+from portal.roles import GRIEVANCE_OFFICER
 from registry.models import AdminArea, Programme, ProgrammeApplication, ProgrammeName
 from sms.encoding import is_gsm7, screen_length
 from ussd.engine import SCREENS
@@ -150,6 +154,15 @@ class Explorer:
         return self
 
 
+def answer_case(reference: str, reply: str) -> None:
+    """An officer takes the case, replies in public and resolves it (not upheld)."""
+    case = Grievance.objects.get(reference=reference)
+    officer = make_staff(f"officer-{reference}", GRIEVANCE_OFFICER)
+    transition(case, "assign", officer, assignee=officer)
+    transition(case, "reply", officer, text=reply)
+    transition(case, "resolve", officer, outcome="not_upheld", text=reply)
+
+
 def walk_every_journey(client, language: str, region_key: str, programme_count: int) -> set[str]:
     explorer = Explorer(client, language)
     # Apply, dropped after the household size; then resumed and finished.
@@ -166,6 +179,9 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     explorer.dial().go(COMPLAINT, "7", "Nobody answers at the office", "2", "1")
     reference, pin = reference_and_pin(explorer.phone.screen)
     explorer.dial().go(TRACK, reference, pin)
+    # The same case answered at length by an officer, tracked again, and its answer appealed.
+    answer_case(reference, "We checked with the district office and the bank, and found no fault. " * 3)
+    explorer.dial().go(TRACK, reference, pin, "1", "The office is still closed every day", "1")
     # Call me back; the language screen from the main menu.
     explorer.dial().go(CALL_ME_BACK, "4")
     explorer.dial().go(LANGUAGE, LANGUAGE_KEYS[language])

@@ -299,7 +299,7 @@ def render_pages(ctx: Context, screen: Screen, error: str = "") -> list[str]:
     entries += [Entry(option.label, str(number)) for number, option in enumerate(prompt.options, 1)]
     first_action = len(prompt.options) + 1
     footer = [f"{number} {action.label}" for number, action in enumerate(prompt.actions, first_action)]
-    header = f"{error}\n{prompt.text}" if error else prompt.text
+    header = "\n".join(part for part in (error, prompt.text) if part)
     # gettext calls stay outside f-strings so that the catalog extractor sees them.
     back_label = pgettext("ussd", "Back")
     more_label = pgettext("ussd", "More")

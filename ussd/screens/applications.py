@@ -1,4 +1,7 @@
-"""My applications: each programme request with its status, its detail, and an appeal of a refusal."""
+"""My applications: each programme request with its status, its detail, and an appeal of a refusal.
+
+The appeal screens also take the appeal of a complaint's answer, reached from tracking the case.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from django.utils.translation import pgettext
 
 from grievances.models import Category, Grievance
 from grievances.notifications import sms_date
-from grievances.services import can_appeal_programme_application, file_grievance
+from grievances.services import TransitionError, can_appeal_programme_application, file_grievance, transition
+from grievances.workflow import CitizenActor
 from registry.models import ProgrammeApplication
 from registry.queries import applications_for_phone
 from ussd.engine import (
@@ -25,9 +29,10 @@ from ussd.engine import (
     main_menu,
     register,
 )
+from ussd.people import person_for_phone
 from ussd.screens.apply import start_application
 from ussd.screens.complaint import clean_description
-from ussd.wording import facts_then, reference_line
+from ussd.wording import facts_then, pin_line, reference_line
 
 MAX_LISTED = 30
 
@@ -123,7 +128,8 @@ class AppealReasonScreen(InputScreen):
 
     def accept(self, ctx: Context, value: str) -> Outcome:
         ctx.answers["appeal_text"] = value
-        return Goto("appeal_confirm", {"request": ctx.params.get("request")})
+        # What is appealed: a programme request ("request") or the answer to a case ("case").
+        return Goto("appeal_confirm", dict(ctx.params))
 
 
 @register
@@ -140,6 +146,8 @@ class AppealConfirmScreen(ConfirmScreen):
         return pgettext("ussd", "Cancel")
 
     def confirm(self, ctx: Context) -> Outcome:
+        if ctx.params.get("case"):
+            return _appeal_case_answer(ctx)
         pa = _own_request(ctx, ctx.params.get("request"))
         if pa is None:
             return main_menu()
@@ -156,6 +164,39 @@ class AppealConfirmScreen(ConfirmScreen):
             )
         except ValidationError as exc:
             return End(" ".join(str(message) for message in exc.messages), screen="appeal_refused")
-        grievance = filing.grievance
-        message = pgettext("ussd", "Appeal sent. Answer by %(date)s.") % {"date": sms_date(grievance.due_at)}
-        return End(facts_then(message, reference_line(grievance.reference)), screen="appeal_done", completed=True)
+        return _appeal_sent(filing.grievance, pin=None)
+
+
+def _appeal_case_answer(ctx: Context) -> Outcome:
+    """Appeal the answer to a case the session tracked (as its owner, or with its PIN)."""
+    reference = ctx.params.get("case", "")
+    grievance = Grievance.objects.filter(reference=reference).first()
+    if grievance is None:
+        return main_menu()
+    actor = CitizenActor(
+        channel="ussd",
+        person=person_for_phone(ctx.phone),
+        phone=ctx.phone,
+        pin_checked_for=reference if ctx.params.get("pin_checked") else "",
+    )
+    try:
+        result = transition(
+            grievance,
+            "appeal",
+            actor,
+            text=ctx.answers.get("appeal_text", ""),
+            language=ctx.language,
+            idempotency_key=f"ussd:{ctx.session_id}:appeal:{reference}",
+        )
+    except TransitionError as exc:
+        return End(str(exc.message), screen="appeal_refused")
+    return _appeal_sent(result.appeal, pin=result.pin)
+
+
+def _appeal_sent(appeal: Grievance, pin: str | None) -> End:
+    """The last screen of an appeal: its reference (and PIN, for an anonymous case), then when to expect an answer."""
+    facts = [reference_line(appeal.reference)]
+    if pin:
+        facts.append(pin_line(pin))
+    message = pgettext("ussd", "Appeal sent. Answer by %(date)s.") % {"date": sms_date(appeal.due_at)}
+    return End(facts_then(message, *facts), screen="appeal_done", completed=True)

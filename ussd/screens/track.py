@@ -1,19 +1,39 @@
-"""Track a complaint: the reference (check digit verified before any lookup), a PIN when needed, the status."""
+"""Track a complaint: the reference (check digit verified before any lookup), a PIN when needed, the status.
+
+When the answer to the case can still be appealed, the status stays on screen with a way to appeal
+it (the appeal screens are shared with "My applications").
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import pgettext
 
 from grievances.models import Grievance
 from grievances.notifications import sms_date
-from grievances.tracking import TrackedCase, TrackingError, check_reference, track_grievance
-from ussd.engine import Context, End, Goto, InputScreen, Invalid, Outcome, Prompt, Stay, register
+from grievances.services import can_appeal_grievance
+from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
+from ussd.engine import (
+    Context,
+    End,
+    Goto,
+    InputScreen,
+    Invalid,
+    MenuScreen,
+    Option,
+    Outcome,
+    Prompt,
+    Stay,
+    main_menu,
+    register,
+)
 from ussd.wording import reference_line
 
 PIN_LENGTH = 4
 
 
-def _summary(case: TrackedCase) -> str:
+def _summary_lines(case: TrackedCase) -> list[str]:
     grievance = case.grievance
     values = {"status": case.status_label, "date": sms_date(case.due_at)}
     if grievance.status in Grievance.OPEN_STATUSES:
@@ -23,7 +43,7 @@ def _summary(case: TrackedCase) -> str:
     lines = [reference_line(grievance.reference), status]
     if case.last_reply:
         lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": " ".join(case.last_reply.split())})
-    return "\n".join(lines)
+    return lines
 
 
 def _outcome(ctx: Context, reference: str, pin: str = "") -> Outcome:
@@ -35,7 +55,10 @@ def _outcome(ctx: Context, reference: str, pin: str = "") -> Outcome:
         if exc.code == "locked":
             return End(str(exc.message), screen="track_locked")
         return Stay(str(exc.message))
-    return End(_summary(case), screen="track_done", completed=True)
+    if can_appeal_grievance(case.grievance):
+        # Entitlement was checked just now; the session (kept on our side) remembers how.
+        return Goto("track_result", {"reference": reference, "pin_checked": bool(pin)}, remember=False)
+    return End("\n".join(_summary_lines(case)), screen="track_done", completed=True)
 
 
 @register
@@ -69,3 +92,26 @@ class TrackPinScreen(InputScreen):
 
     def accept(self, ctx: Context, value: str) -> Outcome:
         return _outcome(ctx, ctx.params.get("reference", ""), pin=value)
+
+
+@register
+class TrackResultScreen(MenuScreen):
+    """A tracked case whose answer can still be appealed: its status and reply, then "Appeal"."""
+
+    name = "track_result"
+
+    def _case(self, ctx: Context) -> Grievance | None:
+        return ctx.once("tracked_case", lambda: Grievance.objects.filter(reference=ctx.params.get("reference")).first())
+
+    def render(self, ctx: Context) -> Prompt:
+        grievance = self._case(ctx)
+        if grievance is None:
+            return Prompt(pgettext("ussd", "We could not find a case with that reference."))
+        options = [Option(pgettext("ussd", "Appeal"), "appeal")] if can_appeal_grievance(grievance) else []
+        return Prompt("", lines=_summary_lines(public_view(grievance)), options=options)
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        if self._case(ctx) is None:
+            return main_menu()
+        params = {"case": ctx.params.get("reference"), "pin_checked": ctx.params.get("pin_checked")}
+        return Goto("appeal_reason", params)
