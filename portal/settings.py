@@ -238,6 +238,8 @@ CURRENCY = env_str("CURRENCY", "KES").upper()
 CONSENT_VERSION = "2026-11"
 GRIEVANCE_SLA_DAYS_OVERRIDES: dict[str, int] = {}
 APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 30, minimum=1)
+# Who may apply in their own name; younger people are pointed to an adult at home or a call back.
+APPLICANT_MIN_AGE = env_int("APPLICANT_MIN_AGE", 18, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -160,6 +160,25 @@ def _insert_with_new_reference(application: Application) -> bool:
     raise RuntimeError("Could not find a free reference.")  # practically unreachable
 
 
+def old_enough_to_apply(birth_year: int, date_of_birth: date | None = None) -> bool:
+    """Tell whether a person born then may apply in their own name (``settings.APPLICANT_MIN_AGE``).
+
+    With the year alone the person is given the benefit of the doubt: their age this year counts.
+    """
+    today = timezone.localdate()
+    if date_of_birth is not None:
+        had_birthday = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+        return today.year - date_of_birth.year - (0 if had_birthday else 1) >= settings.APPLICANT_MIN_AGE
+    return today.year - birth_year >= settings.APPLICANT_MIN_AGE
+
+
+def too_young_message() -> str:
+    """What a person too young to apply is told, with what they can do instead."""
+    return _(
+        "Applicants must be %(age)s or older. An adult in your household can apply for you, or ask us to call you back."
+    ) % {"age": settings.APPLICANT_MIN_AGE}
+
+
 def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]) -> None:
     if not details.given_name.strip():
         raise ApplicationError(_("Enter your first name."), code="name")
@@ -169,6 +188,8 @@ def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes
             _("Enter a year of birth between %(low)s and %(high)s.") % {"low": this_year - 120, "high": this_year},
             code="birth_year",
         )
+    if not old_enough_to_apply(details.birth_year, details.date_of_birth):
+        raise ApplicationError(too_young_message(), code="too_young")
     if household.size < 1 or household.size > 50:
         raise ApplicationError(_("Enter the number of people in your household, from 1 to 50."), code="size")
     if household.children_under_18 > household.size or household.children_under_5 > household.children_under_18:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from portal.models import ApplicationDraft
 from registry.models import Application, ProgrammeApplication
@@ -139,6 +140,15 @@ def test_an_impossible_date_of_birth_is_explained(client, programmes, areas):
     client.post(url("apply_step", "name"), {"given_name": "Amina"})
     body = client.post(url("apply_step", "date-of-birth"), {"day": "31", "month": "2", "year": "1980"}).content.decode()
     assert '<a href="#id_day">Date of birth must be a real date' in body
+
+
+def test_a_child_is_told_who_can_apply_instead(client, programmes, areas):
+    client.post(url("apply_step", "name"), {"given_name": "Baraka"})
+    year = str(timezone.localdate().year - 12)
+    response = client.post(url("apply_step", "date-of-birth"), {"day": "1", "month": "1", "year": year})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Applicants must be 18 or older. An adult in your household can apply for you" in body
 
 
 def test_numbers_that_do_not_add_up_are_refused(client, programmes, areas):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from registry.models import Application, Consent, Person, ProgrammeApplication
 from registry.references import ReferenceKind, damm_check_digit, is_valid_reference
@@ -145,3 +148,26 @@ def test_a_reference_already_in_use_is_replaced_by_a_fresh_one(programmes, areas
     assert second.application.reference == fresh
     assert Application.objects.count() == 2
     assert second.application.programme_applications.count() == 1
+
+
+def test_a_person_under_the_minimum_age_is_told_what_to_do_and_nothing_is_created(programmes, areas, settings):
+    this_year = timezone.localdate().year
+    with pytest.raises(ApplicationError) as refused:
+        submit(areas["mombasa"], ["old-age-pension"], birth_year=this_year - 12)
+    assert refused.value.code == "too_young"
+    assert "18 or older" in refused.value.messages[0] and "call you back" in refused.value.messages[0]
+    assert Application.objects.count() == 0 and Person.objects.count() == 0
+
+    settings.APPLICANT_MIN_AGE = 16
+    assert submit(areas["mombasa"], ["old-age-pension"], birth_year=this_year - 16).created
+
+
+def test_a_full_date_of_birth_counts_the_birthday_to_the_day(programmes, areas):
+    today = timezone.localdate()
+    tomorrow_18_years_ago = (today + timedelta(days=1)).replace(year=today.year - 18)
+    with pytest.raises(ApplicationError):
+        submit(areas["mombasa"], ["old-age-pension"], birth_year=today.year - 18, date_of_birth=tomorrow_18_years_ago)
+    today_18_years_ago = today.replace(year=today.year - 18)
+    assert submit(
+        areas["mombasa"], ["old-age-pension"], birth_year=today.year - 18, date_of_birth=today_18_years_ago
+    ).created

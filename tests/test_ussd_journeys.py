@@ -88,6 +88,20 @@ def test_the_apply_journey_ends_in_an_application_a_consent_and_two_sms(client, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_a_child_cannot_apply_and_is_told_why_but_may_correct_a_typing_slip(client, programmes, language):
+    session = first_dial(client, language)
+    session.send(APPLY, "Baraka Otieno")
+    for too_young in ("12", str(timezone.localdate().year - 9)):
+        session.send(too_young)
+        assert session.screen_name == "apply_age"
+        with translation.override(language):
+            expected = translation.pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": 18}
+        assert expected[:30] in session.screen
+    session.send("21")
+    assert session.screen_name == "apply_sex"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_one_key_applies_to_every_likely_programme(client, programmes, language):
     session = first_dial(client, language)
     session.send(APPLY, *apply_answers(), "1", str(len(programmes) + 1), "1", "1")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms.base import CitizenForm, count_field, lazy_format, number_input
 from registry.eligibility import open_programmes
 from registry.models import AdminArea, IncomeBand, Sex
-from registry.services import clean_national_id
+from registry.services import clean_national_id, old_enough_to_apply, too_young_message
 
 
 class AnswerForm(CitizenForm):
@@ -106,6 +106,8 @@ class DateOfBirthForm(AnswerForm):
             raise forms.ValidationError(
                 lazy_format(_("Date of birth must be after %(year)s."), year=today.year - 120), code="too_old"
             )
+        if not old_enough_to_apply(born.year, born):
+            raise forms.ValidationError(too_young_message(), code="too_young")
         return born
 
     def to_answers(self) -> dict:

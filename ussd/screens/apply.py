@@ -16,7 +16,7 @@ from django.utils.translation import npgettext, pgettext
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import IncomeBand, Sex
 from registry.notifications import list_separator
-from registry.services import ApplicantDetails, HouseholdDetails, submit_application
+from registry.services import ApplicantDetails, HouseholdDetails, old_enough_to_apply, submit_application
 from sms.outbox import enqueue
 from ussd import lookups
 from ussd.engine import (
@@ -61,7 +61,6 @@ APPLY_ANSWER_KEYS = frozenset(
 )
 DRAFT_JOURNEYS[JOURNEY] = APPLY_ANSWER_KEYS
 
-MIN_AGE = 10
 MAX_AGE = 120
 MAX_HOUSEHOLD = 50
 SELECTED_MARK = "*"
@@ -123,11 +122,17 @@ class AgeScreen(ApplyInput):
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
             raise Invalid(error)
         number = int(raw)
-        if len(raw) == 4 and this_year - MAX_AGE <= number <= this_year - MIN_AGE:
-            return number
-        if len(raw) <= 3 and MIN_AGE <= number <= MAX_AGE:
-            return this_year - number
-        raise Invalid(error)
+        if len(raw) == 4 and this_year - MAX_AGE <= number <= this_year:
+            birth_year = number
+        elif len(raw) <= 3 and number <= MAX_AGE:
+            birth_year = this_year - number
+        else:
+            raise Invalid(error)
+        if not old_enough_to_apply(birth_year):
+            raise Invalid(
+                pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": settings.APPLICANT_MIN_AGE}
+            )
+        return birth_year
 
     def accept(self, ctx: Context, value: int) -> Outcome:
         ctx.answers["birth_year"] = value
