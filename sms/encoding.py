@@ -66,3 +66,32 @@ def screen_budget(text: str) -> int:
 def screen_length(text: str) -> int:
     """The length of a USSD screen in its encoding's units."""
     return gsm7_length(text) if is_gsm7(text) else ucs2_length(text)
+
+
+# Typographic characters people (and word processors) type, with their GSM-7 look-alikes: one of
+# them would turn a whole French or English screen into UCS-2 and halve what fits on it.
+_PLAIN_EQUIVALENTS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
+
+
+def plain_punctuation(text: str) -> str:
+    """``text`` with typographic quotes, dashes, ellipses and thin spaces replaced by GSM-7 ones."""
+    return text.translate(_PLAIN_EQUIVALENTS)

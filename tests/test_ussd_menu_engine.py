@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sms.encoding import screen_length
+from sms.encoding import is_gsm7, plain_punctuation, screen_length
 from ussd.engine import SCREENS, End, MenuScreen, Option, Prompt, Stay
 from ussd.hop import newest_input
+from ussd.layout import Entry, fits, paginate
 from ussd.session import SessionState, load_session, save_session
 from ussd.testing import APPLY, COMPLAINT, LANGUAGE_KEYS, UssdPhone
 
@@ -161,3 +162,26 @@ def test_session_state_round_trips_through_the_cache():
     state = SessionState(session_id="ATUid_rt", phone=PHONE, language="fr", screen="main", answers={"a": 1})
     save_session(state)
     assert load_session("ATUid_rt") == state
+
+
+PAGE_LINES = {"more_line": "98 More", "back_line": "0 Back", "back_on_first_page": True}
+
+
+@pytest.mark.parametrize("arabic", [False, True], ids=["GSM-7", "UCS-2"])
+def test_a_long_text_to_read_goes_on_over_pages_cut_between_words_and_nothing_is_lost(arabic):
+    word = "جواب" if arabic else "answer"
+    text = " ".join(f"{word}{number}" for number in range(80))
+    pages = paginate("Ref 2 4821 7730 5", [Entry(text), Entry("Appeal", "1")], [], **PAGE_LINES)
+
+    assert len(pages) > 2
+    for page in pages:
+        assert fits(page), page
+    shown = " ".join(line for page in pages for line in page.split("\n") if word in line)
+    assert shown.replace(".. ", " ").removesuffix("..").split() == text.split()
+    assert pages[-1].endswith("\n1 Appeal\n0 Back") and all("98 More" in page for page in pages[:-1])
+
+
+def test_typographic_punctuation_is_shown_in_plain_gsm7():
+    typed = "Votre paiement d’octobre – « versé » le 3…"
+    assert plain_punctuation(typed) == 'Votre paiement d\'octobre - " versé " le 3...'
+    assert is_gsm7(plain_punctuation("d’octobre – « versé » …"))

@@ -71,7 +71,8 @@ def paginate(
 
     ``more_line`` (``98 More``) closes every page but the last; ``back_line`` (``0 Back``) is added to
     every page but the first, and to the first when ``back_on_first_page``. A header too long to
-    leave room for an entry is shortened; so is an entry too long for a page of its own.
+    leave room for an entry is shortened; so is an option too long for a page of its own, while a
+    plain line that long (a reply to read) goes on over the next pages, cut between words.
     """
 
     def parts_of(head: str, lines: list[str], more: bool, first: bool) -> list[str]:
@@ -89,6 +90,7 @@ def paginate(
         # Last guard: a page that still does not fit (only with absurd footers) is cut to fit.
         return page if _parts_fit(parts) else shorten(page, budget_for(page))
 
+    entries = list(entries)
     lines_of_entries = [entry.line() for entry in entries]
     limit = _measure([header, *footer, *lines_of_entries, more_line, back_line])[1]
     # Keep room under the header for one entry (the longest, up to ENTRY_RESERVE) on the busiest page.
@@ -112,6 +114,16 @@ def paginate(
                 lines = candidate
                 index += 1
             elif lines:
+                break
+            elif not entries[index].key:
+                shown, rest = _split_to_fit(
+                    entries[index].label, lambda line, f=first: "\n".join(parts_of(header, [line], True, f))
+                )
+                lines = [shown]
+                if rest:
+                    entries[index], lines_of_entries[index] = Entry(rest), rest
+                else:
+                    index += 1
                 break
             else:
                 lines = [
@@ -148,6 +160,26 @@ def _parts_fit(parts: list[str]) -> bool:
     """Whether ``parts`` joined by newlines fit one screen (the same answer as ``fits``, faster)."""
     units, budget = _measure(parts)
     return units <= budget
+
+
+def _split_to_fit(text: str, compose) -> tuple[str, str]:
+    """Cut a long plain line between words: the part that fits the page ``compose`` builds, then the rest.
+
+    The part shown ends with ``..`` to say that the text goes on; a single word longer than a page is
+    cut inside it.
+    """
+    words = text.split(" ")
+    shown = 0
+    while shown < len(words) and fits(compose(" ".join(words[: shown + 1]) + SHORTENED)):
+        shown += 1
+    if shown == 0:  # one word longer than a page: cut inside it
+        cut = len(words[0])
+        while cut > 1 and not fits(compose(text[:cut] + SHORTENED)):
+            cut -= 1
+        return text[:cut] + SHORTENED, text[cut:]
+    if shown == len(words):
+        return text, ""
+    return " ".join(words[:shown]) + SHORTENED, " ".join(words[shown:])
 
 
 def _shortened_entry(entry: Entry, compose) -> str:

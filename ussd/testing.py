@@ -94,6 +94,16 @@ class UssdPhone:
             reply = self._record(self.text, self.post(self.text))
         return reply
 
+    def every_page(self) -> str:
+        """The text of this screen's pages, read with ``98`` and left as found with ``0``."""
+        pages = [self.screen]
+        while "\n98 " in pages[-1] and len(pages) < 20:
+            self.send("98")
+            pages.append(self.screen)
+        for _page in pages[1:]:
+            self.send("0")
+        return "\n".join(pages)
+
     def _record(self, text: str, reply: str) -> str:
         self.texts.append(text)
         self.replies.append(reply)

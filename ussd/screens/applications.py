@@ -16,6 +16,7 @@ from grievances.services import TransitionError, can_appeal_programme_applicatio
 from grievances.workflow import CitizenActor
 from registry.models import ProgrammeApplication
 from registry.queries import applications_for_phone
+from sms.encoding import plain_punctuation
 from ussd.engine import (
     ConfirmScreen,
     Context,
@@ -106,7 +107,7 @@ class ApplicationDetailScreen(MenuScreen):
         if pa.status in ProgrammeApplication.OPEN_STATUSES and pa.due_at and not pa.decided_at:
             lines.append(pgettext("ussd", "Decision by %(date)s") % {"date": sms_date(pa.due_at)})
         if pa.decision_text:
-            lines.append(pa.decision_text)
+            lines.append(plain_punctuation(" ".join(pa.decision_text.split())))
         options = []
         if can_appeal_programme_application(pa):
             options.append(Option(pgettext("ussd", "Appeal"), "appeal"))

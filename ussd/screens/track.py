@@ -1,7 +1,8 @@
 """Track a complaint: the reference (check digit verified before any lookup), a PIN when needed, the status.
 
-When the answer to the case can still be appealed, the status stays on screen with a way to appeal
-it (the appeal screens are shared with "My applications").
+The case is shown on a screen of its own, so that an officer's long answer can be read page by
+page; while that answer can still be appealed, the screen offers the appeal (the appeal screens
+are shared with "My applications").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from grievances.models import Grievance
 from grievances.notifications import sms_date
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
+from sms.encoding import plain_punctuation
 from ussd.engine import (
     Context,
     End,
@@ -42,7 +44,8 @@ def _summary_lines(case: TrackedCase) -> list[str]:
         status = f"{case.status_label}."
     lines = [reference_line(grievance.reference), status]
     if case.last_reply:
-        lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": " ".join(case.last_reply.split())})
+        reply = plain_punctuation(" ".join(case.last_reply.split()))
+        lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": reply})
     return lines
 
 
@@ -55,10 +58,8 @@ def _outcome(ctx: Context, reference: str, pin: str = "") -> Outcome:
         if exc.code == "locked":
             return End(str(exc.message), screen="track_locked")
         return Stay(str(exc.message))
-    if can_appeal_grievance(case.grievance):
-        # Entitlement was checked just now; the session (kept on our side) remembers how.
-        return Goto("track_result", {"reference": reference, "pin_checked": bool(pin)}, remember=False)
-    return End("\n".join(_summary_lines(case)), screen="track_done", completed=True)
+    # Entitlement was checked just now; the session (kept on our side) remembers how.
+    return Goto("track_result", {"reference": case.grievance.reference, "pin_checked": bool(pin)}, remember=False)
 
 
 @register
@@ -96,9 +97,13 @@ class TrackPinScreen(InputScreen):
 
 @register
 class TrackResultScreen(MenuScreen):
-    """A tracked case whose answer can still be appealed: its status and reply, then "Appeal"."""
+    """A tracked case: its status and the officer's last words, then "Appeal" while that is possible."""
 
     name = "track_result"
+
+    def enter(self, ctx: Context) -> Outcome | None:
+        ctx.state.completed = True  # the person has what they came for, whatever they do next
+        return None
 
     def _case(self, ctx: Context) -> Grievance | None:
         return ctx.once("tracked_case", lambda: Grievance.objects.filter(reference=ctx.params.get("reference")).first())
