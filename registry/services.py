@@ -81,6 +81,16 @@ def hash_national_id(national_id: str) -> str:
     return hmac.new(settings.NATIONAL_ID_HASH_KEY.encode(), cleaned.encode(), hashlib.sha256).hexdigest()
 
 
+# National ID numbers are 5 to 20 letters and digits once the spaces and dashes are gone.
+MIN_NATIONAL_ID_LENGTH = 5
+MAX_NATIONAL_ID_LENGTH = 20
+
+
+def national_id_length_ok(cleaned: str) -> bool:
+    """Tell whether a cleaned national ID (``""``: none) has a plausible length."""
+    return not cleaned or MIN_NATIONAL_ID_LENGTH <= len(cleaned) <= MAX_NATIONAL_ID_LENGTH
+
+
 def clean_national_id(raw: str) -> str:
     """Strip spaces and dashes; ``0`` or blank means the person has none."""
     cleaned = "".join(ch for ch in (raw or "") if ch.isalnum())
@@ -118,6 +128,14 @@ def find_same_person(details: ApplicantDetails, national_id_hash: str) -> list[P
         ):
             matches.append(person)
     return matches
+
+
+def _national_id_held_by_another_phone(people: list[Person], nid_hash: str, phone: str) -> bool:
+    """Whether the national ID belongs to someone registered with a different phone.
+
+    Going on would tell a stranger who typed that ID the owner's references, or file in their name.
+    """
+    return bool(nid_hash) and any(p.national_id_hash == nid_hash and p.phone != phone for p in people)
 
 
 def open_requests_of(people: list[Person], programmes: list[Programme]) -> dict[str, ProgrammeApplication]:
@@ -179,6 +197,14 @@ def too_young_message() -> str:
     ) % {"age": settings.APPLICANT_MIN_AGE}
 
 
+def national_id_length_message() -> str:
+    """What a person who typed a national ID of an impossible length is told."""
+    return _("A national ID number has %(low)s to %(high)s letters and numbers. Leave it empty if you have none.") % {
+        "low": MIN_NATIONAL_ID_LENGTH,
+        "high": MAX_NATIONAL_ID_LENGTH,
+    }
+
+
 def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]) -> None:
     if not details.given_name.strip():
         raise ApplicationError(_("Enter your first name."), code="name")
@@ -190,6 +216,8 @@ def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes
         )
     if not old_enough_to_apply(details.birth_year, details.date_of_birth):
         raise ApplicationError(too_young_message(), code="too_young")
+    if not national_id_length_ok(details.national_id):
+        raise ApplicationError(national_id_length_message(), code="national_id")
     if household.size < 1 or household.size > 50:
         raise ApplicationError(_("Enter the number of people in your household, from 1 to 50."), code="size")
     if household.children_under_18 > household.size or household.children_under_5 > household.children_under_18:
@@ -252,6 +280,12 @@ def submit_application(
                 return _result_for_existing(existing, applicant, nid_hash, programmes)
 
         people = find_same_person(applicant, nid_hash)
+        if submitted_by is None and _national_id_held_by_another_phone(people, nid_hash, applicant.phone):
+            # Self-service only: staff who verified the caller may apply for them (a new SIM, say).
+            raise ApplicationError(
+                _("This ID number is registered with another phone. Ask us to call you back."),
+                code="national_id_elsewhere",
+            )
         already = open_requests_of(people, programmes)
         new_programmes = [p for p in programmes if p.code not in already]
         result = SubmissionResult(

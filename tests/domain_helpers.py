@@ -31,7 +31,7 @@ def household(area, **overrides) -> HouseholdDetails:
     return HouseholdDetails(**values)
 
 
-def submit(area, codes, *, key=None, channel="web", language="en", **applicant_overrides):
+def submit(area, codes, *, key=None, channel="web", language="en", submitted_by=None, **applicant_overrides):
     return submit_application(
         applicant=applicant(**applicant_overrides),
         household=household(area),
@@ -40,4 +40,5 @@ def submit(area, codes, *, key=None, channel="web", language="en", **applicant_o
         language=language,
         consent_given=True,
         idempotency_key=key,
+        submitted_by=submitted_by,
     )

@@ -151,6 +151,14 @@ def test_a_child_is_told_who_can_apply_instead(client, programmes, areas):
     assert "Applicants must be 18 or older. An adult in your household can apply for you" in body
 
 
+def test_a_national_id_of_one_digit_is_questioned(client, programmes, areas):
+    client.post(url("apply_step", "name"), {"given_name": "Amina"})
+    client.post(url("apply_step", "date-of-birth"), {"day": "1", "month": "1", "year": "1980"})
+    client.post(url("apply_step", "sex"), {"sex": "female"})
+    response = client.post(url("apply_step", "national-id"), {"national_id": "1"})
+    assert "A national ID number has 5 to 20 letters and numbers" in response.content.decode()
+
+
 def test_numbers_that_do_not_add_up_are_refused(client, programmes, areas):
     fill_steps = answers_for(areas)[:5]
     for step, data in fill_steps:

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from grievances.testing import make_staff
+from portal.roles import CALL_CENTRE_AGENT
 from registry.models import Application, Consent, Person, ProgrammeApplication
 from registry.references import ReferenceKind, damm_check_digit, is_valid_reference
 from registry.services import ApplicationError, submit_application, withdraw_application
@@ -56,13 +58,39 @@ def test_the_same_person_applying_again_gets_the_existing_reference(programmes, 
     assert ProgrammeApplication.objects.count() == 1
 
 
-def test_a_national_id_match_is_the_same_person_even_with_another_phone(programmes, areas):
+def test_a_national_id_match_is_the_same_person_even_with_another_phone_for_a_call_centre_agent(programmes, areas):
     first = submit(areas["mombasa"], ["old-age-pension"], key="a", national_id="12345678")
+    agent = make_staff("cara", CALL_CENTRE_AGENT)
     again = submit(
-        areas["kilifi"], ["old-age-pension"], key="b", national_id="12 345 678", phone="+254722000111", given_name="Ami"
+        areas["kilifi"],
+        ["old-age-pension"],
+        key="b",
+        national_id="12 345 678",
+        phone="+254722000111",
+        given_name="Ami",
+        channel="call_centre",
+        submitted_by=agent,
     )
     assert again.references == {"old-age-pension": first.application.reference}
     assert ProgrammeApplication.objects.count() == 1
+
+
+@pytest.mark.parametrize("programme", ["old-age-pension", "child-support-grant"])
+def test_a_national_id_typed_from_another_phone_reveals_nothing_and_files_nothing(programmes, areas, programme):
+    submit(areas["mombasa"], ["old-age-pension"], key="a", national_id="12345678")
+    OutboundMessage.objects.all().delete()
+    with pytest.raises(ApplicationError) as refused:
+        submit(areas["kilifi"], [programme], key="b", national_id="12345678", phone="+254722000111", given_name="Zed")
+    assert refused.value.code == "national_id_elsewhere"
+    assert "call you back" in refused.value.messages[0]
+    assert Application.objects.count() == 1 and Person.objects.count() == 1
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_national_id_of_an_impossible_length_is_refused(programmes, areas):
+    with pytest.raises(ApplicationError) as refused:
+        submit(areas["mombasa"], ["old-age-pension"], national_id="1")
+    assert refused.value.code == "national_id"
 
 
 def test_only_the_new_programmes_become_a_new_application(programmes, areas):

@@ -102,6 +102,24 @@ def test_a_child_cannot_apply_and_is_told_why_but_may_correct_a_typing_slip(clie
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_someone_elses_national_id_reveals_nothing_and_points_to_a_call_back(client, programmes, language):
+    owner = first_dial(client, "en")
+    answers = apply_answers()
+    answers[3] = "12345678"  # the national ID question
+    owner.send(APPLY, *answers, *pick_and_send(len(programmes)))
+    owner_reference = Application.objects.get().reference
+
+    stranger = first_dial(client, language, phone=OTHER_PHONE)
+    stranger.send(APPLY, *answers[:1], "1980", *answers[2:], *pick_and_send(len(programmes)))
+
+    assert stranger.ended and Application.objects.count() == 1
+    assert owner_reference not in stranger.screen.replace(" ", "")
+    with translation.override(language):
+        expected = translation.gettext("This ID number is registered with another phone. Ask us to call you back.")
+    assert stranger.screen.startswith(expected[:40])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_one_key_applies_to_every_likely_programme(client, programmes, language):
     session = first_dial(client, language)
     session.send(APPLY, *apply_answers(), "1", str(len(programmes) + 1), "1", "1")

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms.base import CitizenForm, count_field, lazy_format, number_input
 from registry.eligibility import open_programmes
 from registry.models import AdminArea, IncomeBand, Sex
-from registry.services import clean_national_id, old_enough_to_apply, too_young_message
+from registry.services import (
+    clean_national_id,
+    national_id_length_message,
+    national_id_length_ok,
+    old_enough_to_apply,
+    too_young_message,
+)
 
 
 class AnswerForm(CitizenForm):
@@ -142,7 +148,10 @@ class NationalIdForm(AnswerForm):
         # Spaces and dashes are how people group the digits; anything else is a typing mistake.
         if any(not (ch.isalnum() or ch in " -") for ch in raw):
             raise forms.ValidationError(_("Use only letters and numbers."), code="invalid")
-        return clean_national_id(raw)
+        cleaned = clean_national_id(raw)
+        if not national_id_length_ok(cleaned):
+            raise forms.ValidationError(national_id_length_message(), code="length")
+        return cleaned
 
 
 class HouseholdSizeForm(AnswerForm):

@@ -16,7 +16,13 @@ from django.utils.translation import npgettext, pgettext
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import IncomeBand, Sex
 from registry.notifications import list_separator
-from registry.services import ApplicantDetails, HouseholdDetails, old_enough_to_apply, submit_application
+from registry.services import (
+    ApplicantDetails,
+    HouseholdDetails,
+    national_id_length_ok,
+    old_enough_to_apply,
+    submit_application,
+)
 from sms.outbox import enqueue
 from ussd import lookups
 from ussd.engine import (
@@ -170,7 +176,7 @@ class NationalIdScreen(ApplyInput):
         cleaned = "".join(ch for ch in raw if ch not in " -*")
         if cleaned == "0":
             return ""
-        if not (cleaned.isascii() and cleaned.isalnum()) or not 5 <= len(cleaned) <= 20:
+        if not (cleaned.isascii() and cleaned.isalnum()) or not national_id_length_ok(cleaned):
             raise Invalid(pgettext("ussd", "Type your ID number, or 0 if you have none."))
         return cleaned.upper()
 
