@@ -88,16 +88,25 @@ def test_the_apply_journey_ends_in_an_application_a_consent_and_two_sms(client, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_child_cannot_apply_and_is_told_why_but_may_correct_a_typing_slip(client, programmes, language):
+def test_a_child_is_told_who_can_apply_and_offered_a_call_back(client, programmes, language):
     session = first_dial(client, language)
-    session.send(APPLY, "Baraka Otieno")
-    for too_young in ("12", str(timezone.localdate().year - 9)):
-        session.send(too_young)
-        assert session.screen_name == "apply_age"
-        with translation.override(language):
-            expected = translation.pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": 18}
-        assert expected[:30] in session.screen
-    session.send("21")
+    session.send(APPLY, "Baraka Otieno", "12")
+    assert session.screen_name == "apply_too_young"
+    with translation.override(language):
+        expected = translation.pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": 18}
+    assert session.screen.startswith(expected[:30])
+    session.send("1")
+    assert session.ended
+    request = CallbackRequest.objects.get(phone=PHONE)
+    assert request.reason == CallbackRequest.Reason.APPLICATION and request.language == language
+    assert dial_again(client).screen_name == "main"  # nothing left to resume
+
+
+def test_a_typing_slip_at_the_age_question_can_be_corrected(client, programmes):
+    session = first_dial(client, "en")
+    session.send(APPLY, "Baraka Otieno", str(timezone.localdate().year - 9))
+    assert session.screen_name == "apply_too_young"
+    session.send("0", "21")
     assert session.screen_name == "apply_sex"
 
 
@@ -306,6 +315,9 @@ def test_an_anonymous_complaint_is_appealed_with_its_pin_and_stays_anonymous(cli
     assert appeal.appeal_of == case and appeal.is_anonymous and appeal.contact_phone == ""
     new_reference, new_pin = reference_and_pin(session.screen)
     assert new_reference == appeal.reference and check_pin(new_pin, appeal.tracking_pin_hash)
+    with translation.override(language):
+        note = translation.pgettext("ussd", "Appeal sent. Note these: they are shown only once.")
+    assert note[:12] in session.screen
     assert not OutboundMessage.objects.filter(template="grievance_received").exists()
 
 

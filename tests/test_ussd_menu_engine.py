@@ -185,3 +185,11 @@ def test_typographic_punctuation_is_shown_in_plain_gsm7():
     typed = "Votre paiement d’octobre – « versé » le 3…"
     assert plain_punctuation(typed) == 'Votre paiement d\'octobre - " versé " le 3...'
     assert is_gsm7(plain_punctuation("d’octobre – « versé » …"))
+
+
+def test_eastern_arabic_digits_are_read_as_digits(client, programmes):
+    phone = UssdPhone(client)
+    phone.dial()
+    phone.send(LANGUAGE_KEYS["ar"], "١", "أمينة")
+    phone.send("٤٥")
+    assert phone.screen_name == "apply_sex"

@@ -185,6 +185,8 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     # Call me back; the language screen from the main menu.
     explorer.dial().go(CALL_ME_BACK, "4")
     explorer.dial().go(LANGUAGE, LANGUAGE_KEYS[language])
+    # Too young to apply: who can apply instead, and a call back.
+    explorer.dial().go(APPLY, "Baraka Otieno", "12", "1")
     return explorer.seen
 
 

@@ -28,6 +28,8 @@ MAX_INVALID_IN_A_ROW = 3
 MAIN_SCREEN = "main"
 LANGUAGE_SCREEN = "language"
 RESUME_SCREEN = "resume"
+# Phones set to Arabic (or Persian) may type Eastern Arabic digits; every screen reads 0-9.
+WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 
 
 # --- What screens render -------------------------------------------------------------------------
@@ -280,7 +282,7 @@ def respond(state: SessionState, value: str | None) -> str:
             _apply(ctx, turn, _start(ctx))
         if value is not None and turn.end is None:
             screen = SCREENS[state.screen]
-            _apply(ctx, turn, _interpret(ctx, screen, value.strip()))
+            _apply(ctx, turn, _interpret(ctx, screen, value.strip().translate(WESTERN_DIGITS)))
     with translation.override(ctx.language):
         if turn.end is not None:
             state.ended = True

@@ -196,8 +196,11 @@ def _appeal_case_answer(ctx: Context) -> Outcome:
 
 def _appeal_sent(appeal: Grievance, pin: str | None) -> End:
     """The last screen of an appeal: its reference (and PIN, for an anonymous case), then when to expect an answer."""
-    facts = [reference_line(appeal.reference)]
-    if pin:
-        facts.append(pin_line(pin))
+    if pin:  # an anonymous case: nothing is sent anywhere, the screen is all the person gets
+        # Translators: last USSD screen, under the reference and PIN lines. Arabic: at most 45 characters.
+        message = pgettext("ussd", "Appeal sent. Note these: they are shown only once.")
+        return End(
+            facts_then(message, reference_line(appeal.reference), pin_line(pin)), screen="appeal_done", completed=True
+        )
     message = pgettext("ussd", "Appeal sent. Answer by %(date)s.") % {"date": sms_date(appeal.due_at)}
-    return End(facts_then(message, *facts), screen="appeal_done", completed=True)
+    return End(facts_then(message, reference_line(appeal.reference)), screen="appeal_done", completed=True)

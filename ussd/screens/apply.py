@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import npgettext, pgettext
 
+from grievances.models import CallbackRequest
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import IncomeBand, Sex
 from registry.notifications import list_separator
@@ -42,6 +43,7 @@ from ussd.engine import (
     register,
 )
 from ussd.privacy import privacy_notice_url
+from ussd.screens.callback import ask_for_call_back
 from ussd.wording import facts_then, reference_line
 
 JOURNEY = "apply"
@@ -134,15 +136,32 @@ class AgeScreen(ApplyInput):
             birth_year = this_year - number
         else:
             raise Invalid(error)
-        if not old_enough_to_apply(birth_year):
-            raise Invalid(
-                pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": settings.APPLICANT_MIN_AGE}
-            )
         return birth_year
 
     def accept(self, ctx: Context, value: int) -> Outcome:
+        if not old_enough_to_apply(value):
+            return Goto("apply_too_young")  # "0 Back" returns here, for a typing slip
         ctx.answers["birth_year"] = value
         return Goto("apply_sex")
+
+
+@register
+class TooYoungScreen(ApplyMenu):
+    """Too young to apply in one's own name: who can apply instead, and a call back offered."""
+
+    name = "apply_too_young"
+
+    def render(self, ctx: Context) -> Prompt:
+        too_young = pgettext("ussd", "You must be %(age)s or older to apply.") % {"age": settings.APPLICANT_MIN_AGE}
+        instead = pgettext("ussd", "An adult at home can apply for you.")
+        return Prompt(
+            f"{too_young} {instead}",
+            options=[Option(pgettext("ussd", "Call me back"), CallbackRequest.Reason.APPLICATION.value)],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        discard_draft(ctx)
+        return ask_for_call_back(ctx, value)
 
 
 @register

@@ -24,18 +24,23 @@ class CallbackReasonScreen(MenuScreen):
         )
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
-        try:
-            _request, created = request_callback(
-                phone=ctx.phone,
-                reason=value,
-                channel="ussd",
-                language=ctx.language,
-                person=person_for_phone(ctx.phone),
-            )
-        except ValidationError as exc:
-            return End(" ".join(str(message) for message in exc.messages), screen="callback_refused")
-        if created:
-            text = pgettext("ussd", "Thank you. We will call you within %(hours)s hours.")
-        else:
-            text = pgettext("ussd", "You are already on our list. We will call you within %(hours)s hours.")
-        return End(text % {"hours": CALLBACK_PROMISE_HOURS}, screen="callback_done", completed=True)
+        return ask_for_call_back(ctx, value)
+
+
+def ask_for_call_back(ctx: Context, reason: str) -> End:
+    """Queue a call back to the caller's phone and say when to expect it (once per waiting number)."""
+    try:
+        _request, created = request_callback(
+            phone=ctx.phone,
+            reason=reason,
+            channel="ussd",
+            language=ctx.language,
+            person=person_for_phone(ctx.phone),
+        )
+    except ValidationError as exc:
+        return End(" ".join(str(message) for message in exc.messages), screen="callback_refused")
+    if created:
+        text = pgettext("ussd", "Thank you. We will call you within %(hours)s hours.")
+    else:
+        text = pgettext("ussd", "You are already on our list. We will call you within %(hours)s hours.")
+    return End(text % {"hours": CALLBACK_PROMISE_HOURS}, screen="callback_done", completed=True)
