@@ -87,18 +87,19 @@ TEMPLATES: dict[str, str] = {
     "consent_notice_link": N_("Lango: how we use your data: %(url)s"),
     # Back-office: the grievance workflow and programme decisions. Never a category or a personal detail.
     # Translators: SMS when an officer replies on a case. At most 160 characters once filled (Arabic: 134).
-    "grievance_reply": N_("Lango: new reply on case %(reference)s. To read it send %(kw_track)s %(reference)s"),
+    # The officer's words are read on USSD (they may be personal: no SMS carries them).
+    "grievance_reply": N_("Lango: new reply on case %(reference)s. To read it dial %(ussd_code)s."),
     # Translators: SMS when a case is resolved. %(due_date)s is the last day to appeal, as digits.
     # At most 160 characters once filled (Arabic: 134).
     "grievance_resolved": N_(
-        "Lango: case %(reference)s answered. Send %(kw_track)s %(reference)s to read it. "
-        "To appeal by %(due_date)s send %(kw_call)s"
+        "Lango: case %(reference)s answered. To read it, or appeal by %(due_date)s, "
+        "dial %(ussd_code)s or send %(kw_call)s"
     ),
     # Translators: SMS when a case is not taken forward. %(due_date)s is the last day to appeal, as digits.
     # At most 160 characters once filled (Arabic: 134).
     "grievance_rejected": N_(
-        "Lango: case %(reference)s not taken forward. Send %(kw_track)s %(reference)s for why. "
-        "To appeal by %(due_date)s send %(kw_call)s"
+        "Lango: case %(reference)s not taken forward. For why, or to appeal by %(due_date)s, "
+        "dial %(ussd_code)s or send %(kw_call)s"
     ),
     # Translators: SMS when a supervisor reopens a closed case. At most 120 characters once filled.
     "grievance_reopened": N_("Lango: case %(reference)s is open again. Answer by %(due_date)s."),
