@@ -19,12 +19,12 @@ def sms_date(value) -> str:
 
 
 def grievance_received(grievance: Grievance) -> None:
-    """Acknowledge a case with its reference and due date, when there is a phone to tell."""
+    """Acknowledge a case (saying so when it is an appeal) with its reference and due date, if there is a phone."""
     if not grievance.contact_phone:
         return
     enqueue(
         grievance.contact_phone,
-        "grievance_received",
+        "appeal_received" if grievance.kind == Grievance.Kind.APPEAL else "grievance_received",
         sms_language(grievance.contact_phone, grievance.language),
         {
             "reference": format_reference(grievance.reference),

@@ -83,7 +83,7 @@ TRANSITIONS: dict[Action, Transition] = {
             {Role.CITIZEN},
             None,
             True,
-            "grievance_received",
+            "appeal_received",
         ),
         _t(Action.CLOSE, _("Close"), {Status.RESOLVED}, {Role.SYSTEM, Role.CITIZEN}, Status.CLOSED, True, None),
         _t(

@@ -34,6 +34,10 @@ TEMPLATES: dict[str, str] = {
     "grievance_received": N_(
         "Lango: case %(reference)s received. Answer by %(due_date)s. To follow it send %(kw_track)s %(reference)s"
     ),
+    # Translators: SMS acknowledging an appeal, at most 160 characters once filled (Arabic: 134).
+    "appeal_received": N_(
+        "Lango: appeal %(reference)s received. Answer by %(due_date)s. To follow it send %(kw_track)s %(reference)s"
+    ),
     # Translators: SMS, at most 70 characters once filled, in every language.
     "sign_in_code": N_("Lango code %(code)s. Valid 5 min. Never share it."),
     # Translators: SMS reply to STATUS. %(statuses)s is a list like "Child grant: Enrolled; Public works: Under

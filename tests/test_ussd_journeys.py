@@ -183,7 +183,7 @@ def test_my_applications_lists_each_programme_then_appeals_a_refusal(client, pro
     assert appeal.category == Category.DECISION_APPEAL and appeal.channel == "ussd"
     assert appeal.related_programme_application_id == refused.pk
     assert appeal.description == "I have 3 children and no work" and appeal.language == language
-    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 1
+    assert OutboundMessage.objects.filter(to=PHONE, template="appeal_received").count() == 1
 
 
 def test_a_decision_that_cannot_be_appealed_offers_no_appeal(client, programmes):
@@ -233,7 +233,7 @@ def test_an_anonymous_complaint_shows_its_reference_and_pin_once_and_sends_nothi
     assert reference_in(session.screen) == case.reference
     _reference, pin = reference_and_pin(session.screen)
     assert check_pin(pin, case.tracking_pin_hash)
-    assert not OutboundMessage.objects.filter(template="grievance_received").exists()
+    assert not OutboundMessage.objects.filter(template__in=["grievance_received", "appeal_received"]).exists()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -292,7 +292,8 @@ def test_the_answer_to_a_complaint_can_be_appealed_after_tracking_it(client, pro
     assert appeal.appeal_of == case and appeal.channel == "ussd" and appeal.language == language
     assert appeal.description == "I never received it" and appeal.contact_phone == PHONE
     assert reference_in(session.screen) == appeal.reference
-    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 2
+    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 1
+    assert OutboundMessage.objects.filter(to=PHONE, template="appeal_received").count() == 1
     again = dial_again(client)
     again.send(TRACK, case.reference)  # an appeal is open: the answer is shown, no second appeal
     assert again.screen_name == "track_result" and "\n1 " not in again.every_page()
@@ -318,7 +319,7 @@ def test_an_anonymous_complaint_is_appealed_with_its_pin_and_stays_anonymous(cli
     with translation.override(language):
         note = translation.pgettext("ussd", "Appeal sent. Note these: they are shown only once.")
     assert note[:12] in session.screen
-    assert not OutboundMessage.objects.filter(template="grievance_received").exists()
+    assert not OutboundMessage.objects.filter(template__in=["grievance_received", "appeal_received"]).exists()
 
 
 def test_an_answer_past_its_appeal_window_is_shown_without_an_appeal(client, programmes):
