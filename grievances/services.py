@@ -82,6 +82,10 @@ def file_grievance(
     elif complainant is not None:
         phone = complainant.phone
 
+    if idempotency_key:  # a repeat finds its case before any check that the first one changed
+        existing = Grievance.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return FilingResult(existing, None, created=False)
     level = 1
     excluded = None
     if kind == Grievance.Kind.APPEAL:
@@ -155,12 +159,13 @@ def can_appeal_programme_application(pa: ProgrammeApplication) -> bool:
 
 
 def can_appeal_grievance(case: Grievance) -> bool:
-    """Tell whether a case's decision (resolved, or rejected and closed) can still be appealed."""
+    """Tell whether a case's decision (resolved, or rejected and closed) can still be appealed (and is
+    not already under appeal)."""
     try:
         _check_appeal(None, case)
     except GrievanceError:
         return False
-    return not case.appeals.filter(status__in=Grievance.OPEN_STATUSES).exists()
+    return True
 
 
 def _check_appeal(pa: ProgrammeApplication | None, appeal_of: Grievance | None):
@@ -176,6 +181,8 @@ def _check_appeal(pa: ProgrammeApplication | None, appeal_of: Grievance | None):
         )
         if not appealable or decided_at is None or timezone.now() > appeal_deadline(decided_at):
             raise GrievanceError(_("This decision can no longer be appealed."), code="appeal_window")
+        if appeal_of.appeals.filter(status__in=Grievance.OPEN_STATUSES).exists():
+            raise GrievanceError(_("This decision can no longer be appealed."), code="appeal_open")
         return min(appeal_of.level + 1, MAX_LEVEL), appeal_of.decided_by or appeal_of.assignee
     raise GrievanceError(_("Say which decision you are appealing."), code="appeal_target")
 
@@ -419,7 +426,8 @@ def _appeal(case, row, actor, roles, text, data) -> TransitionResult:
     except GrievanceError as error:
         raise TransitionError(error.message, code=error.code) from None
     message = format_reference(filed.grievance.reference)
-    event = _record(case, row, actor, roles, from_status=case.status, message=message)
+    earlier = None if filed.created else case.events.filter(action=row.action, message=message).first()
+    event = earlier or _record(case, row, actor, roles, from_status=case.status, message=message)
     return TransitionResult(case, event, appeal=filed.grievance, pin=filed.pin)
 
 

@@ -53,11 +53,15 @@ class TrackedCase:
 
     @property
     def last_reply(self) -> str:
-        """The latest words an officer wrote to the citizen: a reply, or the decision once answered."""
+        """The latest words an officer wrote to the citizen: a reply, or the decision once answered.
+
+        While the case is open (a reopened one too) an earlier decision is not the answer.
+        """
+        answered = self.grievance.status not in Grievance.OPEN_STATUSES
         replies = [
             e.message
             for e in self.events
-            if e.message and (e.kind == GrievanceEvent.Kind.REPLY or e.action in OFFICER_MESSAGE_ACTIONS)
+            if e.message and (e.kind == GrievanceEvent.Kind.REPLY or (answered and e.action in OFFICER_MESSAGE_ACTIONS))
         ]
         return replies[-1] if replies else ""
 

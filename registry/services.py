@@ -75,9 +75,21 @@ class SubmissionResult:
     created: bool = False
 
 
+def _id_characters(raw: str) -> str:
+    """The letters and digits of a typed ID, every digit as 0-9 (full-width, Eastern Arabic …)."""
+    kept = []
+    for ch in unicodedata.normalize("NFKC", raw or ""):
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            kept.append(str(digit))
+        elif ch.isalnum():
+            kept.append(ch)
+    return "".join(kept)
+
+
 def hash_national_id(national_id: str) -> str:
     """Return the keyed hash of a national ID (digits and letters only, case-insensitive)."""
-    cleaned = "".join(ch for ch in national_id.upper() if ch.isalnum())
+    cleaned = _id_characters(national_id).upper()
     return hmac.new(settings.NATIONAL_ID_HASH_KEY.encode(), cleaned.encode(), hashlib.sha256).hexdigest()
 
 
@@ -87,13 +99,13 @@ MAX_NATIONAL_ID_LENGTH = 20
 
 
 def national_id_length_ok(cleaned: str) -> bool:
-    """Tell whether a cleaned national ID (``""``: none) has a plausible length."""
-    return not cleaned or MIN_NATIONAL_ID_LENGTH <= len(cleaned) <= MAX_NATIONAL_ID_LENGTH
+    """Tell whether a cleaned national ID (``""``: none) is ASCII letters and digits of a plausible length."""
+    return not cleaned or (cleaned.isascii() and MIN_NATIONAL_ID_LENGTH <= len(cleaned) <= MAX_NATIONAL_ID_LENGTH)
 
 
 def clean_national_id(raw: str) -> str:
-    """Strip spaces and dashes; ``0`` or blank means the person has none."""
-    cleaned = "".join(ch for ch in (raw or "") if ch.isalnum())
+    """Strip spaces and dashes, digits as 0-9; ``0`` or blank means the person has none."""
+    cleaned = _id_characters(raw)
     return "" if cleaned in {"", "0"} else cleaned
 
 
@@ -175,6 +187,8 @@ def _insert_with_new_reference(application: Application) -> bool:
                 Application.objects.filter(idempotency_key=application.idempotency_key).exists()
             ):
                 return False
+            if not Application.objects.filter(reference=application.reference).exists():
+                raise  # another constraint failed: not ours to hide
     raise RuntimeError("Could not find a free reference.")  # practically unreachable
 
 
@@ -277,13 +291,14 @@ def submit_application(
         if idempotency_key:
             existing = Application.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _result_for_existing(existing, applicant, nid_hash, programmes)
+                return _result_for_existing(existing, programmes)
 
         people = find_same_person(applicant, nid_hash)
         if submitted_by is None and _national_id_held_by_another_phone(people, nid_hash, applicant.phone):
             # Self-service only: staff who verified the caller may apply for them (a new SIM, say).
+            # Worded so as not to tell a stranger that the ID's owner is registered.
             raise ApplicationError(
-                _("This ID number is registered with another phone. Ask us to call you back."),
+                _("We cannot take this application from this phone. Ask us to call you back and we will help."),
                 code="national_id_elsewhere",
             )
         already = open_requests_of(people, programmes)
@@ -323,7 +338,7 @@ def submit_application(
             # Another request with the same key won the race: theirs is the application.
             existing = Application.objects.get(idempotency_key=idempotency_key)
             transaction.set_rollback(True)
-            return _result_for_existing(existing, applicant, nid_hash, programmes)
+            return _result_for_existing(existing, programmes)
         now = timezone.now()
         ProgrammeApplication.objects.bulk_create(
             [
@@ -396,14 +411,14 @@ def _person_for(details: ApplicantDetails, people: list[Person], nid_hash: str, 
     return person
 
 
-def _result_for_existing(
-    application: Application, details: ApplicantDetails, nid_hash: str, programmes: list[Programme]
-) -> SubmissionResult:
+def _result_for_existing(application: Application, programmes: list[Programme]) -> SubmissionResult:
+    """What a repeated submission finds: the stored application and its own applicant's other open
+    requests (never anyone found from the repeated request's details)."""
     own = {
         pa.programme.code: application.reference
         for pa in application.programme_applications.select_related("programme")
     }
-    people = find_same_person(details, nid_hash)
+    people = [application.applicant]
     others = {
         code: pa.application.reference
         for code, pa in open_requests_of(people, programmes).items()

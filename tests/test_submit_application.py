@@ -19,6 +19,7 @@ from tests.domain_helpers import applicant, household, submit
 pytestmark = pytest.mark.django_db
 
 THREE = ["old-age-pension", "child-support-grant", "emergency-cash"]
+OTHER_PHONE = "+254722000111"
 
 
 def test_applying_to_three_programmes_creates_one_application_with_three_requests(programmes, areas):
@@ -199,3 +200,36 @@ def test_a_full_date_of_birth_counts_the_birthday_to_the_day(programmes, areas):
     assert submit(
         areas["mombasa"], ["old-age-pension"], birth_year=today.year - 18, date_of_birth=today_18_years_ago
     ).created
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦٧٨", "１２３４５６７８", "12-345 678"])
+def test_a_national_id_in_other_digits_is_the_same_id(programmes, areas, typed):
+    submit(areas["mombasa"], ["old-age-pension"], key="a", national_id="12345678")
+    with pytest.raises(ApplicationError) as refused:
+        submit(
+            areas["kilifi"], ["old-age-pension"], key="b", national_id=typed, phone="+254722000111", given_name="Zed"
+        )
+    assert refused.value.code == "national_id_elsewhere"
+    assert "12345678" not in refused.value.messages[0]
+
+
+def test_a_repeated_key_shows_only_its_own_applicants_requests(programmes, areas):
+    first = submit(areas["mombasa"], ["old-age-pension"], key="k1")
+    other = submit(
+        areas["kilifi"],
+        ["child-support-grant"],
+        key="c",
+        national_id="99887766",
+        phone="+254722000111",
+        given_name="Zed",
+    )
+    again = submit(
+        areas["kilifi"],
+        ["child-support-grant"],
+        key="k1",
+        national_id="99887766",
+        phone=OTHER_PHONE,
+        given_name="Zed",
+    )
+    assert again.application == first.application
+    assert other.application.reference not in again.references.values()

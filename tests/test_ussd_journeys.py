@@ -9,9 +9,10 @@ from django.utils import timezone, translation
 
 from grievances.models import CallbackRequest, Category, Grievance
 from grievances.pins import check_pin
-from grievances.services import transition
+from grievances.services import TransitionError, transition
 from grievances.testing import make_staff
-from portal.roles import GRIEVANCE_OFFICER
+from grievances.workflow import SYSTEM, CitizenActor
+from portal.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from registry.models import Application, PhonePreference, ProgrammeApplication
 from sms.models import OutboundMessage
 from ussd.testing import (
@@ -124,7 +125,9 @@ def test_someone_elses_national_id_reveals_nothing_and_points_to_a_call_back(cli
     assert stranger.ended and Application.objects.count() == 1
     assert owner_reference not in stranger.screen.replace(" ", "")
     with translation.override(language):
-        expected = translation.gettext("This ID number is registered with another phone. Ask us to call you back.")
+        expected = translation.gettext(
+            "We cannot take this application from this phone. Ask us to call you back and we will help."
+        )
     assert stranger.screen.startswith(expected[:40])
 
 
@@ -320,6 +323,32 @@ def test_an_anonymous_complaint_is_appealed_with_its_pin_and_stays_anonymous(cli
         note = translation.pgettext("ussd", "Appeal sent. Note these: they are shown only once.")
     assert note[:12] in session.screen
     assert not OutboundMessage.objects.filter(template__in=["grievance_received", "appeal_received"]).exists()
+
+
+def test_a_second_appeal_of_the_same_answer_is_refused_and_a_repeat_files_nothing_new(client, programmes):
+    first_dial(client, "en").send(COMPLAINT, "1", "No payment since March", "1", "1")
+    case = Grievance.objects.get()
+    resolve(case, "The payment was made on 3 May.")
+    owner = CitizenActor(channel="ussd", phone=PHONE)
+    appealed = transition(case, "appeal", owner, text="Never received", idempotency_key="k-1")
+    repeat = transition(case, "appeal", owner, text="Never received", idempotency_key="k-1")
+    assert repeat.appeal == appealed.appeal and repeat.event == appealed.event
+    with pytest.raises(TransitionError):
+        transition(case, "appeal", owner, text="Again", idempotency_key="k-2")
+    assert Grievance.objects.filter(kind=Grievance.Kind.APPEAL).count() == 1
+    assert case.events.filter(action="appeal").count() == 1
+
+
+def test_a_reopened_case_does_not_show_its_cancelled_decision_as_the_answer(client, programmes):
+    first_dial(client, "en").send(COMPLAINT, "1", "No payment since March", "1", "1")
+    case = Grievance.objects.get()
+    resolve(case, "The payment was made on 3 May.")
+    supervisor = make_staff("sam", SUPERVISOR)
+    transition(case, "close", SYSTEM)
+    transition(case, "reopen", supervisor, text="The bank says otherwise.")
+    session = dial_again(client)
+    session.send(TRACK, case.reference)
+    assert "The payment was made" not in session.every_page()
 
 
 def test_an_answer_past_its_appeal_window_is_shown_without_an_appeal(client, programmes):

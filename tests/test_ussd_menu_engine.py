@@ -193,3 +193,15 @@ def test_eastern_arabic_digits_are_read_as_digits(client, programmes):
     phone.send(LANGUAGE_KEYS["ar"], "١", "أمينة")
     phone.send("٤٥")
     assert phone.screen_name == "apply_sex"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" * 2000, "   " + "y" * 300, " ".join(["z" * 250] * 3), "", "     ", "a " * 400],
+    ids=["one long word", "leading spaces", "words longer than a page", "empty", "only spaces", "short words"],
+)
+def test_any_text_to_read_is_laid_out_in_pages_that_fit_and_ends(text):
+    pages = paginate("Ref 2 4821 7730 5\nResolved.", [Entry(text), Entry("Appeal", "1")], [], **PAGE_LINES)
+    assert pages and all(fits(page) for page in pages)
+    kept = "".join(line for page in pages for line in page.split("\n")[2:] if line not in ("98 More", "0 Back"))
+    assert kept.replace("..", "").replace(" ", "").startswith(text.replace(" ", "")[:50])

@@ -165,21 +165,30 @@ def _parts_fit(parts: list[str]) -> bool:
 def _split_to_fit(text: str, compose) -> tuple[str, str]:
     """Cut a long plain line between words: the part that fits the page ``compose`` builds, then the rest.
 
-    The part shown ends with ``..`` to say that the text goes on; a single word longer than a page is
-    cut inside it.
+    The part shown ends with ``..`` to say that the text goes on. A single word longer than a page
+    is cut inside it. At least one character is always taken, so the rest is always shorter.
     """
+    text = text.strip()
     words = text.split(" ")
-    shown = 0
-    while shown < len(words) and fits(compose(" ".join(words[: shown + 1]) + SHORTENED)):
-        shown += 1
-    if shown == 0:  # one word longer than a page: cut inside it
-        cut = len(words[0])
-        while cut > 1 and not fits(compose(text[:cut] + SHORTENED)):
-            cut -= 1
-        return text[:cut] + SHORTENED, text[cut:]
+
+    def most(count: int, fit) -> int:
+        """The largest ``n`` in ``0..count`` with ``fit(n)`` (``fit`` holds up to a point, then fails)."""
+        low, high = 0, count
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fit(middle):
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    shown = most(len(words), lambda n: fits(compose(" ".join(words[:n]) + SHORTENED)))
     if shown == len(words):
         return text, ""
-    return " ".join(words[:shown]) + SHORTENED, " ".join(words[shown:])
+    if shown:
+        return " ".join(words[:shown]) + SHORTENED, " ".join(words[shown:]).lstrip()
+    cut = max(1, most(len(words[0]), lambda n: fits(compose(text[:n] + SHORTENED))))
+    return text[:cut] + SHORTENED, text[cut:].lstrip()
 
 
 def _shortened_entry(entry: Entry, compose) -> str:

@@ -33,7 +33,7 @@ from ussd.engine import (
 from ussd.people import person_for_phone
 from ussd.screens.apply import start_application
 from ussd.screens.complaint import clean_description
-from ussd.wording import facts_then, pin_line, reference_line
+from ussd.wording import facts_then, officer_words, pin_line, reference_line
 
 MAX_LISTED = 30
 
@@ -106,12 +106,12 @@ class ApplicationDetailScreen(MenuScreen):
         ]
         if pa.status in ProgrammeApplication.OPEN_STATUSES and pa.due_at and not pa.decided_at:
             lines.append(pgettext("ussd", "Decision by %(date)s") % {"date": sms_date(pa.due_at)})
-        if pa.decision_text:
-            lines.append(plain_punctuation(" ".join(pa.decision_text.split())))
         options = []
         if can_appeal_programme_application(pa):
             options.append(Option(pgettext("ussd", "Appeal"), "appeal"))
-        return Prompt("\n".join(lines), options=options)
+        # The reason for a decision is read over as many pages as it needs.
+        reason = [officer_words(pa.decision_text)] if pa.decision_text else []
+        return Prompt("\n".join(lines), lines=reason, options=options)
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         return Goto("appeal_reason", {"request": ctx.params.get("request")})
@@ -190,7 +190,7 @@ def _appeal_case_answer(ctx: Context) -> Outcome:
             idempotency_key=f"ussd:{ctx.session_id}:appeal:{reference}",
         )
     except TransitionError as exc:
-        return End(str(exc.message), screen="appeal_refused")
+        return End(plain_punctuation(str(exc.message)), screen="appeal_refused")
     return _appeal_sent(result.appeal, pin=result.pin)
 
 

@@ -15,7 +15,6 @@ from grievances.models import Grievance
 from grievances.notifications import sms_date
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
-from sms.encoding import plain_punctuation
 from ussd.engine import (
     Context,
     End,
@@ -30,7 +29,7 @@ from ussd.engine import (
     main_menu,
     register,
 )
-from ussd.wording import reference_line
+from ussd.wording import officer_words, reference_line
 
 PIN_LENGTH = 4
 
@@ -44,8 +43,7 @@ def _summary_lines(case: TrackedCase) -> list[str]:
         status = f"{case.status_label}."
     lines = [reference_line(grievance.reference), status]
     if case.last_reply:
-        reply = plain_punctuation(" ".join(case.last_reply.split()))
-        lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": reply})
+        lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": officer_words(case.last_reply)})
     return lines
 
 
