@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import apply as apply_forms
@@ -158,7 +159,8 @@ def summary_rows(answers: dict) -> list[SummaryRow]:
     name = " ".join(part for part in (answers.get("given_name"), answers.get("family_name")) if part)
     return [
         SummaryRow(_("Name"), name, "name"),
-        SummaryRow(_("Date of birth"), f"{born.day}/{born.month}/{born.year}", "date-of-birth"),
+        # The month in words: "3/4/1981" reads as March or April depending on where you learnt dates.
+        SummaryRow(_("Date of birth"), date_format(born, "DATE_FORMAT"), "date-of-birth"),
         SummaryRow(_("Sex"), str(Sex(answers["sex"]).label), "sex"),
         SummaryRow(_("National ID number"), answers.get("national_id") or str(_("None given")), "national-id"),
         SummaryRow(_("People in the household"), str(answers["household_size"]), "household"),

@@ -60,6 +60,14 @@ def test_a_draft_sent_again_with_its_key_finds_the_same_application(client, prog
     assert OutboundMessage.objects.filter(template="application_received").count() == 1
 
 
+@pytest.mark.parametrize(("language", "written"), [("en", "April 3, 1950"), ("fr", "3 avril 1950")])
+def test_check_your_answers_writes_the_month_of_birth_in_words(client, programmes, areas, language, written):
+    fill_application(client, areas, language=language)
+    prefix = "" if language == "en" else f"/{language}"
+    check = client.get(prefix + url("apply_check")).content.decode()
+    assert written in check and "3/4/1950" not in check
+
+
 def test_the_phone_is_verified_before_anything_is_submitted(client, programmes, areas):
     fill_application(client, areas)
     check = client.get(url("apply_check")).content.decode()

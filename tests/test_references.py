@@ -25,7 +25,9 @@ def test_a_new_reference_has_ten_digits_starting_with_its_kind():
 
 def test_references_are_random_not_sequential():
     refs = {new_reference(ReferenceKind.APPLICATION) for _ in range(2000)}
-    assert len(refs) == 2000
+    # Two of 2,000 random 8-digit bodies coincide about one run in fifty (the birthday bound);
+    # the unique constraint deals with that. A sequence or a weak source would repeat far more.
+    assert len(refs) >= 1995
     bodies = sorted(int(r[1:9]) for r in refs)
     assert max(b - a for a, b in pairwise(bodies)) > 1
 

@@ -14,6 +14,7 @@ from grievances.testing import make_staff
 from grievances.workflow import SYSTEM, CitizenActor
 from portal.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from registry.models import Application, PhonePreference, ProgrammeApplication
+from registry.references import format_reference
 from sms.models import OutboundMessage
 from ussd.testing import (
     APPLY,
@@ -299,7 +300,9 @@ def test_the_answer_to_a_complaint_can_be_appealed_after_tracking_it(client, pro
     assert OutboundMessage.objects.filter(to=PHONE, template="appeal_received").count() == 1
     again = dial_again(client)
     again.send(TRACK, case.reference)  # an appeal is open: the answer is shown, no second appeal
-    assert again.screen_name == "track_result" and "\n1 " not in again.every_page()
+    text = again.every_page()
+    assert again.screen_name == "track_result" and "\n1 " not in text
+    assert format_reference(appeal.reference) in text  # the appeal is named, to follow it
     assert Grievance.objects.filter(kind=Grievance.Kind.APPEAL).count() == 1
 
 

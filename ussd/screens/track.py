@@ -15,6 +15,7 @@ from grievances.models import Grievance
 from grievances.notifications import sms_date
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
+from registry.references import format_reference
 from ussd.engine import (
     Context,
     End,
@@ -42,6 +43,11 @@ def _summary_lines(case: TrackedCase) -> list[str]:
     else:
         status = f"{case.status_label}."
     lines = [reference_line(grievance.reference), status]
+    appeal = grievance.appeals.order_by("-created_at").first()
+    if appeal is not None:
+        lines.append(
+            pgettext("ussd", "Appealed: ref %(reference)s") % {"reference": format_reference(appeal.reference)}
+        )
     if case.last_reply:
         lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": officer_words(case.last_reply)})
     return lines
