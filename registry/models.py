@@ -71,10 +71,11 @@ class IncomeBand(models.IntegerChoices):
     """Monthly household income bands (in the national currency), as people can answer them."""
 
     BELOW_2000 = 1, _("Less than 2,000 a month")
-    FROM_2000 = 2, _("2,000 to 5,000 a month")
-    FROM_5000 = 3, _("5,000 to 10,000 a month")
-    FROM_10000 = 4, _("10,000 to 20,000 a month")
-    ABOVE_20000 = 5, _("More than 20,000 a month")
+    # Each band starts where the one before ends (INCOME_BAND_FLOOR): no amount is in two.
+    FROM_2000 = 2, _("2,000 to 4,999 a month")
+    FROM_5000 = 3, _("5,000 to 9,999 a month")
+    FROM_10000 = 4, _("10,000 to 19,999 a month")
+    ABOVE_20000 = 5, _("20,000 or more a month")
 
 
 # The lowest monthly income each band admits; pre-screening uses it to give the benefit of the doubt.

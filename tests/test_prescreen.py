@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -76,3 +78,14 @@ def test_region_names_are_shown_in_the_persons_language(areas):
     assert found["mombasa"].name_in("ar") == "Mombasa"  # district names are proper nouns
     with translation.override("ar"):
         assert str(found["rift-valley"]) == "الوادي المتصدع"
+
+
+def test_income_bands_meet_end_to_end_so_no_amount_is_in_two():
+    from registry.models import INCOME_BAND_FLOOR, IncomeBand
+    from ussd.screens.apply import INCOME_LABELS
+
+    for labels in ([str(band.label) for band in IncomeBand], [label() for label in INCOME_LABELS.values()]):
+        numbers = [[int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", label)] for label in labels]
+        assert numbers[0] == [INCOME_BAND_FLOOR[2]] and numbers[-1] == [INCOME_BAND_FLOOR[5]]
+        for band, (low, high) in enumerate(numbers[1:-1], start=2):
+            assert low == INCOME_BAND_FLOOR[band] and high + 1 == INCOME_BAND_FLOOR[band + 1]

@@ -306,10 +306,10 @@ def _up_to(high: int) -> str:
 
 INCOME_LABELS = {
     IncomeBand.BELOW_2000: lambda: pgettext("ussd", "Under 2,000"),
-    IncomeBand.FROM_2000: lambda: pgettext("ussd", "2,000 to 5,000"),
-    IncomeBand.FROM_5000: lambda: pgettext("ussd", "5,000 to 10,000"),
-    IncomeBand.FROM_10000: lambda: pgettext("ussd", "10,000 to 20,000"),
-    IncomeBand.ABOVE_20000: lambda: pgettext("ussd", "Over 20,000"),
+    IncomeBand.FROM_2000: lambda: pgettext("ussd", "2,000 to 4,999"),
+    IncomeBand.FROM_5000: lambda: pgettext("ussd", "5,000 to 9,999"),
+    IncomeBand.FROM_10000: lambda: pgettext("ussd", "10,000 to 19,999"),
+    IncomeBand.ABOVE_20000: lambda: pgettext("ussd", "20,000 or more"),
 }
 
 
