@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from registry.models import Application, Programme
@@ -32,4 +33,24 @@ def application_received(application: Application, programmes: list[Programme]) 
             "reference": format_reference(application.reference),
             "programmes": list_separator(language).join(p.short_name(language) for p in programmes),
         },
+    )
+
+
+def privacy_notice_url(language: str) -> str:
+    """The absolute address of the privacy notice in ``language`` (English has no prefix)."""
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{prefix}{settings.PRIVACY_NOTICE_PATH}"
+
+
+def privacy_notice_link(phone: str, language: str) -> None:
+    """Send the link to the full privacy notice before consent is asked on a phone without a browser.
+
+    Once a day per phone: resuming or dialling again does not send it twice.
+    """
+    enqueue(
+        phone,
+        "consent_notice_link",
+        language,
+        {"url": privacy_notice_url(language)},
+        dedupe_key=f"consent-notice:{phone}:{timezone.localdate().isoformat()}",
     )

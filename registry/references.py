@@ -11,6 +11,8 @@ from __future__ import annotations
 import secrets
 from enum import IntEnum
 
+from registry.digits import ascii_digits
+
 # The Damm quasigroup of order 10 (weakly totally anti-symmetric).
 _DAMM_TABLE = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -50,8 +52,8 @@ def new_reference(kind: ReferenceKind) -> str:
 
 
 def normalise_reference(raw: str) -> str:
-    """Strip the spaces, dashes and dots people type between groups of digits."""
-    return "".join(ch for ch in (raw or "") if ch not in " -.\u00a0\t")
+    """Strip the spaces, dashes and dots people type between groups of digits; digits as 0-9."""
+    return "".join(ch for ch in ascii_digits(raw or "") if ch not in " -.\u00a0\t")
 
 
 def is_valid_reference(raw: str, kind: ReferenceKind | None = None) -> bool:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.digits import ascii_digits
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import (
     AdminArea,
@@ -77,14 +78,7 @@ class SubmissionResult:
 
 def _id_characters(raw: str) -> str:
     """The letters and digits of a typed ID, every digit as 0-9 (full-width, Eastern Arabic …)."""
-    kept = []
-    for ch in unicodedata.normalize("NFKC", raw or ""):
-        digit = unicodedata.decimal(ch, None)
-        if digit is not None:
-            kept.append(str(digit))
-        elif ch.isalnum():
-            kept.append(ch)
-    return "".join(kept)
+    return "".join(ch for ch in ascii_digits(unicodedata.normalize("NFKC", raw or "")) if ch.isalnum())
 
 
 def hash_national_id(national_id: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from registry.digits import ascii_digits
 from sms.keywords import KEYWORDS, LANGUAGE_NAMES
 
 _ARABIC_FOLD = str.maketrans(
@@ -128,7 +129,7 @@ def parse_track_argument(argument: str) -> tuple[str, str]:
     People group digits as they like (``2 4821 7730 5``, ``2-4821-7730-5 1234``): the first ten
     digits are the reference, any further digits the PIN.
     """
-    digits = "".join(ch for ch in fold(argument) if ch.isdigit() and ch.isascii())
+    digits = "".join(ch for ch in ascii_digits(fold(argument)) if ch.isdigit() and ch.isascii())
     if len(digits) > 10:
         return digits[:10], digits[10:]
     return digits, ""

@@ -65,3 +65,12 @@ def test_letters_wrong_lengths_and_unknown_kinds_are_not_references():
     body = "912345678"
     assert not is_valid_reference(body + str(damm_check_digit(body)))
     assert not is_valid_reference("٢٤٨٢١٧٧٣٠٥")  # Arabic-Indic digits are not keypad input
+
+
+def test_a_reference_typed_in_arabic_or_full_width_digits_is_the_same_reference():
+    body = "123456789"
+    ref = body + str(damm_check_digit(body))
+    arabic = "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in ref)
+    full_width = "".join(chr(0xFF10 + int(d)) for d in ref)
+    for typed in (arabic, f"{arabic[0]} {arabic[1:5]} {arabic[5:9]} {arabic[9]}", full_width):
+        assert normalise_reference(typed) == ref and is_valid_reference(typed)

@@ -198,6 +198,13 @@ def test_complain_without_text_explains_how(db, client, callback_token):
     assert Grievance.objects.count() == 0
 
 
+def test_track_understands_a_reference_typed_in_arabic_digits(db, client, callback_token):
+    grievance = file_grievance(category="other", description="x", channel="web", language="en", phone=SENDER).grievance
+    arabic = "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in grievance.reference)
+
+    assert send_sms(client, callback_token, f"تتبع {arabic}").template == "track_reply"
+
+
 def test_track_without_a_reference_explains_how(db, client, callback_token):
     assert send_sms(client, callback_token, "TRACK").template == "track_usage"
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from registry.digits import ascii_digits
 from registry.preferences import language_for_phone
 from ussd.layout import Entry, fit_text, paginate
 from ussd.session import SessionState, delete_draft, draft_of, load_draft
@@ -28,8 +29,6 @@ MAX_INVALID_IN_A_ROW = 3
 MAIN_SCREEN = "main"
 LANGUAGE_SCREEN = "language"
 RESUME_SCREEN = "resume"
-# Phones set to Arabic (or Persian) may type Eastern Arabic digits; every screen reads 0-9.
-WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 
 
 # --- What screens render -------------------------------------------------------------------------
@@ -282,7 +281,7 @@ def respond(state: SessionState, value: str | None) -> str:
             _apply(ctx, turn, _start(ctx))
         if value is not None and turn.end is None:
             screen = SCREENS[state.screen]
-            _apply(ctx, turn, _interpret(ctx, screen, value.strip().translate(WESTERN_DIGITS)))
+            _apply(ctx, turn, _interpret(ctx, screen, ascii_digits(value.strip())))
     with translation.override(ctx.language):
         if turn.end is not None:
             state.ended = True

@@ -16,7 +16,7 @@ from django.utils.translation import npgettext, pgettext
 from grievances.models import CallbackRequest
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import IncomeBand, Sex
-from registry.notifications import list_separator
+from registry.notifications import list_separator, privacy_notice_link
 from registry.services import (
     ApplicantDetails,
     HouseholdDetails,
@@ -24,7 +24,6 @@ from registry.services import (
     old_enough_to_apply,
     submit_application,
 )
-from sms.outbox import enqueue
 from ussd import lookups
 from ussd.engine import (
     DRAFT_JOURNEYS,
@@ -42,7 +41,6 @@ from ussd.engine import (
     discard_draft,
     register,
 )
-from ussd.privacy import privacy_notice_url
 from ussd.screens.callback import ask_for_call_back
 from ussd.wording import facts_then, reference_line
 
@@ -415,14 +413,7 @@ class ConsentScreen(ApplyMenu):
     name = "apply_consent"
 
     def enter(self, ctx: Context) -> Outcome | None:
-        enqueue(
-            ctx.phone,
-            "consent_notice_link",
-            ctx.language,
-            {"url": privacy_notice_url(ctx.language)},
-            # Once a day per phone: resuming or re-dialling does not send the link again.
-            dedupe_key=f"ussd-consent:{ctx.phone}:{timezone.localdate().isoformat()}",
-        )
+        privacy_notice_link(ctx.phone, ctx.language)
         return None
 
     def render(self, ctx: Context) -> Prompt:
