@@ -45,9 +45,9 @@ def setup_django(database: Path) -> None:
 
 def seed() -> dict:
     """Demo areas, programmes and pages; one application and one complaint to show."""
-    from content.demo_pages import create_site
+    from demo.areas_and_programmes import create_areas
+    from demo.pages import create_site
     from grievances.services import file_grievance
-    from registry.demo import create_areas
     from registry.services import ApplicantDetails, HouseholdDetails, submit_application
 
     areas = create_areas()

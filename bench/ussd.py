@@ -104,7 +104,7 @@ def prepare_database(args, env: dict[str, str]) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-    seed = "from registry.demo import create_areas, create_programmes; create_programmes(create_areas())"
+    seed = "from demo.areas_and_programmes import create_areas, create_programmes; create_programmes(create_areas())"
     run([PYTHON, "manage.py", "shell", "-c", seed], env)
     import redis
 

@@ -5,17 +5,11 @@ No message names a category or a personal detail: only references, dates and sta
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from grievances.models import Grievance
 from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
-
-
-def sms_date(value) -> str:
-    """A date as digits (day/month/year): the same in every language and always GSM-7."""
-    return timezone.localtime(value).strftime("%d/%m/%Y")
+from sms.templates import sms_date
 
 
 def grievance_received(grievance: Grievance) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,9 +21,12 @@ from grievances.models import (
 )
 from grievances.pins import hash_pin, new_pin
 from grievances.sla import at_risk_from, due_at
+from registry.appeals import appeal_deadline
+from registry.decisions import reopen_after_appeal
 from registry.models import Channel, Person, ProgrammeApplication
 from registry.phones import normalise_phone
 from registry.references import ReferenceKind, format_reference, new_reference
+from sms.templates import sms_date
 
 MAX_DESCRIPTION_LENGTH = 2000
 
@@ -141,11 +142,6 @@ def file_grievance(
         )
         notifications.grievance_received(grievance)
         return FilingResult(grievance, pin, created=True)
-
-
-def appeal_deadline(decided_at) -> timezone.datetime:
-    """The last moment a decision made at ``decided_at`` can be appealed."""
-    return decided_at + timedelta(days=settings.APPEAL_WINDOW_DAYS)
 
 
 def can_appeal_programme_application(pa: ProgrammeApplication) -> bool:
@@ -374,11 +370,9 @@ def _resolve(case, row, actor, roles, text, data) -> TransitionResult:
     case.at_risk = False
     _save(case, ["status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by", "at_risk"])
     event = _record(case, row, actor, roles, from_status=from_status, message=text)
-    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(appeal_deadline(now))})
+    _tell_citizen(case, row, event, {"due_date": sms_date(appeal_deadline(now))})
     pa = case.related_programme_application
     if case.kind == Grievance.Kind.APPEAL and pa is not None and outcome != Grievance.Outcome.NOT_UPHELD:
-        from registry.decisions import reopen_after_appeal
-
         reopen_after_appeal(pa, case, actor)
     return TransitionResult(case, event)
 
@@ -401,7 +395,7 @@ def _reject(case, row, actor, roles, text, data) -> TransitionResult:
         ["status", "resolution_outcome", "rejection_reason", "resolution_text", "closed_at", "decided_by", "at_risk"],
     )
     event = _record(case, row, actor, roles, from_status=from_status, message=text)
-    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(appeal_deadline(now))})
+    _tell_citizen(case, row, event, {"due_date": sms_date(appeal_deadline(now))})
     return TransitionResult(case, event)
 
 
@@ -466,7 +460,7 @@ def _reopen(case, row, actor, roles, text, data) -> TransitionResult:
         ],
     )
     event = _record(case, row, actor, roles, from_status=from_status, message=text)
-    _tell_citizen(case, row, event, {"due_date": notifications.sms_date(case.due_at)})
+    _tell_citizen(case, row, event, {"due_date": sms_date(case.due_at)})
     return TransitionResult(case, event)
 
 

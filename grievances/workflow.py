@@ -171,7 +171,7 @@ def roles_of(actor, case: Grievance) -> set[Role]:
     if actor.has_perm("grievances.supervise_grievances"):
         roles.add(Role.SUPERVISOR)
     if case.complainant_id and actor.has_perm("registry.act_on_behalf"):
-        from grievances.callcentre import is_verified_caller
+        from grievances.caller_verification import is_verified_caller
 
         if is_verified_caller(actor, case.complainant):
             roles.add(Role.CITIZEN)

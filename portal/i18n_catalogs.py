@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "django"
 LANGUAGES = ("fr", "sw", "ar")
-SOURCE_DIRS = ("portal", "registry", "grievances", "ussd", "sms", "content")
+SOURCE_DIRS = ("portal", "registry", "grievances", "ussd", "sms", "backoffice", "content", "demo")
 
 KEYWORDS = {
     "_": None,
@@ -101,7 +101,7 @@ def write_template(template: Catalog) -> Path:
     path = LOCALE_DIR / f"{DOMAIN}.pot"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, template, width=100, omit_header=False, sort_output=True)
+        write_po(handle, template, width=100, omit_header=False, sort_output=True, no_location=True)
     return path
 
 
@@ -121,7 +121,9 @@ def update() -> None:
         catalog.obsolete = {}
         catalog.fuzzy = False
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=True, include_previous=False)
+            # No source locations in the language catalogs: they would change with every edit of the
+            # code and make catalogs hard to merge; the translator comments stay with each message.
+            write_po(handle, catalog, width=100, sort_output=True, include_previous=False, no_location=True)
 
 
 def compile_catalogs() -> list[Path]:

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "grievances",
     "sms",
     "ussd",
+    "backoffice",
     "content",
+    "demo",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
     "wagtail.locales",
@@ -79,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "grievances.staff_2fa.StaffTwoFactorMiddleware",
+    "backoffice.two_factor.staff.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -270,6 +272,8 @@ SMS_RELAY_GRACE_SECONDS = env_int("SMS_RELAY_GRACE_SECONDS", 60, minimum=0)
 # got it, and sends it again only if none came.
 SMS_CLAIM_TIMEOUT_SECONDS = env_int("SMS_CLAIM_TIMEOUT_SECONDS", 120, minimum=1)
 SMS_RECONCILE_SECONDS = env_int("SMS_RECONCILE_SECONDS", 600, minimum=1)
+# Who tells the outbox that a number asked for no news by SMS (STOP); the outbox imports no domain module.
+SMS_OPT_OUT_CHECK = "registry.preferences.is_opted_out"
 # Inbound SMS from one number answered per hour; beyond it, one polite reply and silence.
 SMS_INBOUND_PER_HOUR = env_int("SMS_INBOUND_PER_HOUR", 20, minimum=1)
 # Seconds to wait for Africa's Talking to connect and to answer.

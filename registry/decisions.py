@@ -13,10 +13,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.appeals import appeal_deadline
 from registry.models import Application, ApplicationEvent, Programme, ProgrammeApplication
 from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
+from sms.templates import sms_date
 
 Status = ProgrammeApplication.Status
 
@@ -110,9 +112,6 @@ def decide(
         _event(pa, from_status, officer, text)
         context = {}
         if outcome == Status.NOT_ELIGIBLE:
-            from grievances.notifications import sms_date
-            from grievances.services import appeal_deadline
-
             context["due_date"] = sms_date(appeal_deadline(now))
         _tell(pa, _SMS_TEMPLATES[outcome], context, dedupe_key=f"application-decision:{pa.pk}:{now.timestamp()}")
     programme_application.refresh_from_db()

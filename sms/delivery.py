@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,6 +42,10 @@ Status = OutboundMessage.Status
 RECORDED_FROM_REPORT = "SMS %s: sender died after the provider took it; recorded as sent."
 SENT_AGAIN = "SMS %s: sender died and no delivery report came; sending it again."
 
+# Called after commit with a message id and a delay in seconds when a retry is due later (the
+# Celery tasks pass one that queues a delayed task); without one the relay sends it when due.
+RetryScheduler = Callable[[int, float], None]
+
 
 def retry_delays() -> list[timedelta]:
     """The waits before the 2nd, 3rd, … attempt (``SMS_RETRY_DELAYS_SECONDS``: 5, 10, 15 minutes)."""
@@ -52,16 +57,18 @@ def relay_grace() -> timedelta:
     return timedelta(seconds=settings.SMS_RELAY_GRACE_SECONDS)
 
 
-def send_due_message(message_id: int, *, grace: timedelta = timedelta(0)) -> Outcome | None:
+def send_due_message(
+    message_id: int, *, grace: timedelta = timedelta(0), schedule_retry: RetryScheduler | None = None
+) -> Outcome | None:
     """Send one message if it is pending and was due ``grace`` ago; return the outcome, or ``None``.
 
     ``None`` means there was nothing to do: another sender has it, it was already sent or failed,
-    or it is not due yet.
+    or it is not due yet. A transient failure is handed to ``schedule_retry`` after commit.
     """
     message = claim(message_id, grace)
     if message is None:
         return None
-    return record_outcome(message, _send(message))
+    return record_outcome(message, _send(message), schedule_retry=schedule_retry)
 
 
 def claim(message_id: int, grace: timedelta = timedelta(0)) -> OutboundMessage | None:
@@ -82,7 +89,9 @@ def claim(message_id: int, grace: timedelta = timedelta(0)) -> OutboundMessage |
         return message
 
 
-def record_outcome(claimed: OutboundMessage, result: SendResult) -> Outcome:
+def record_outcome(
+    claimed: OutboundMessage, result: SendResult, *, schedule_retry: RetryScheduler | None = None
+) -> Outcome:
     """Record what became of a message we claimed and return it.
 
     Transient failures are retried after each of ``retry_delays()`` in turn, then fail for good
@@ -111,7 +120,8 @@ def record_outcome(claimed: OutboundMessage, result: SendResult) -> Outcome:
             delay = delays[message.attempts - 1]
             message.status = Status.PENDING
             message.next_attempt_at = now + delay
-            transaction.on_commit(lambda: _schedule_retry(claimed.pk, delay.total_seconds()))
+            if schedule_retry is not None:
+                transaction.on_commit(lambda: schedule_retry(claimed.pk, delay.total_seconds()))
         else:
             outcome = Outcome.FAILED
             message.status = Status.FAILED
@@ -138,17 +148,6 @@ def _send(message: OutboundMessage) -> SendResult:
     except Exception as exc:  # any gateway bug must cost an attempt, not loop forever
         logger.exception("Gateway error sending SMS %s", message.pk)
         return SendResult(Outcome.RETRY, reason=f"error: {type(exc).__name__}")
-
-
-def _schedule_retry(message_id: int, delay: float) -> None:
-    from sms.tasks import send_message
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return  # eager mode has no timer: the relay sends it when due
-    try:
-        send_message.apply_async((message_id,), countdown=delay, retry=False)
-    except Exception:  # broker down: the relay sends it when due
-        logger.warning("Could not schedule retry of %s; the relay will.", message_id, exc_info=True)
 
 
 def reconcile_abandoned_claims() -> int:
@@ -187,7 +186,7 @@ def reconcile_abandoned_claims() -> int:
     return settled
 
 
-def relay_due_messages(*, max_seconds: float = 50.0) -> int:
+def relay_due_messages(*, max_seconds: float = 50.0, schedule_retry: RetryScheduler | None = None) -> int:
     """Settle abandoned claims, then send pending messages left behind; return how many were sent.
 
     A message is the relay's once it has been due for ``SMS_RELAY_GRACE_SECONDS`` without being
@@ -207,7 +206,7 @@ def relay_due_messages(*, max_seconds: float = 50.0) -> int:
         )
         progressed = False
         for message_id in due:
-            if send_due_message(message_id, grace=grace) is not None:
+            if send_due_message(message_id, grace=grace, schedule_retry=schedule_retry) is not None:
                 tried += 1
                 progressed = True
             if time.monotonic() >= deadline:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.utils import translation
 
 from grievances.models import CallbackRequest, Category, Grievance
-from grievances.notifications import sms_date
 from grievances.services import CALLBACK_PROMISE_HOURS, file_grievance, request_callback
 from grievances.tracking import TrackingError, track_grievance
 from registry import queries
@@ -23,7 +22,7 @@ from registry.preferences import set_phone_language, set_sms_opt_out
 from registry.references import format_reference
 from sms import keywords
 from sms.commands import ParsedCommand, parse_language_argument, parse_track_argument
-from sms.templates import fit_list
+from sms.templates import fit_list, sms_date
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from registry.models import PhonePreference
 from sms.encoding import count_segments
 from sms.models import OutboundMessage
 from sms.templates import render
@@ -31,12 +32,13 @@ def enqueue(
 ) -> OutboundMessage | None:
     """Queue the SMS ``template`` for ``to`` in ``language``; return the message, or ``None``.
 
-    ``None`` means nothing was queued: the number opted out of non-essential messages. The same
+    ``None`` means nothing was queued: the number opted out of non-essential messages (asked of
+    ``SMS_OPT_OUT_CHECK``, the registry's record of what each phone asked for). The same
     ``dedupe_key`` never queues a second message (the first one is returned).
     """
     if not to:
         return None
-    if not essential and PhonePreference.objects.filter(phone=to, sms_opt_out=True).exists():
+    if not essential and _opted_out(to):
         logger.info("Not queuing %s for %s: opted out of non-essential SMS.", template, to)
         return None
     body = render(template, language, context)
@@ -63,6 +65,14 @@ def enqueue(
         return OutboundMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: _dispatch(message.pk))
     return message
+
+
+def _opted_out(phone: str) -> bool:
+    """Ask the registry, through the ``SMS_OPT_OUT_CHECK`` setting, whether ``phone`` wants no news.
+
+    The outbox sits below the domain and so names no domain module; the setting hands it the check.
+    """
+    return bool(import_string(settings.SMS_OPT_OUT_CHECK)(phone))
 
 
 def _dispatch(message_id: int) -> None:

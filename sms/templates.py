@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
@@ -167,3 +167,8 @@ def fit_list(template: str, language: str, context: dict, key: str, items: Seque
         if fits_budget(render(template, language, {**context, key: joined}), language):
             return joined
     return joined
+
+
+def sms_date(value) -> str:
+    """A date as digits (day/month/year): the same in every language and always GSM-7."""
+    return timezone.localtime(value).strftime("%d/%m/%Y")

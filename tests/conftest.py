@@ -53,6 +53,6 @@ def areas(db):
 @pytest.fixture
 def programmes(db, areas):
     """The five demo programmes with their rules and names in every language."""
-    from registry.demo import create_programmes
+    from demo.areas_and_programmes import create_programmes
 
     return create_programmes(areas)

@@ -103,9 +103,9 @@ def refuse(programme_application, days_ago: int = 0, text: str = "Your income is
 
 def prepare_site():
     """The demo pages in every language, a citizen with a refused application, a complaint and an appeal."""
-    from content.demo_pages import create_site
+    from demo.areas_and_programmes import create_areas
+    from demo.pages import create_site
     from grievances.services import file_grievance
-    from registry.demo import create_areas
 
     create_areas()
     create_site()

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.roles import CALL_CENTRE_AGENT, GRIEVANCE_OFFICER, PROGRAMME_OFFICER
 from grievances.models import AccessLog, CallbackRequest, CallVerification, Grievance, GrievanceEvent
 from grievances.services import request_callback, transition
-from grievances.testing import make_staff, sign_in_verified, submit_application
-from portal.roles import CALL_CENTRE_AGENT, GRIEVANCE_OFFICER, PROGRAMME_OFFICER
 from registry.decisions import decide
 from registry.models import Application, ApplicationEvent
+from tests.backoffice_helpers import make_staff, sign_in_verified, submit_application
 
 pytestmark = pytest.mark.django_db
 

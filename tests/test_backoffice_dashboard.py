@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.roles import GRIEVANCE_OFFICER, ME_VIEWER
 from grievances.models import Category, Grievance
 from grievances.services import transition
 from grievances.stats import dashboard_figures
-from grievances.testing import file_case, make_staff, sign_in_verified
-from portal.roles import GRIEVANCE_OFFICER, ME_VIEWER
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

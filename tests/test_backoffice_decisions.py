@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.roles import GRIEVANCE_OFFICER, PROGRAMME_OFFICER
 from grievances.models import AccessLog
-from grievances.testing import make_staff, sign_in_verified, submit_application
-from portal.roles import GRIEVANCE_OFFICER, PROGRAMME_OFFICER
 from registry.decisions import DecisionError, RefusalReason, decide, visible_programme_applications
 from registry.models import ApplicationEvent, ProgrammeApplication
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import make_staff, sign_in_verified, submit_application
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from backoffice.masking import mask_phone
+from backoffice.roles import GRIEVANCE_OFFICER, ME_VIEWER, SENSITIVE_CASE_OFFICER, SUPERVISOR
 from grievances.models import AccessLog, Category
-from grievances.privacy import mask_phone
 from grievances.services import TransitionError, transition
-from grievances.testing import file_case, make_staff, sign_in_verified
-from portal.roles import GRIEVANCE_OFFICER, ME_VIEWER, SENSITIVE_CASE_OFFICER, SUPERVISOR
 from registry.models import Person
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from grievances import sla_sweep
 from grievances.models import Category, Grievance
 from grievances.services import transition
-from grievances.testing import file_case, make_staff, sign_in_verified
-from portal.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from registry.references import format_reference
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

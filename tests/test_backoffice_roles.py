@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from backoffice import roles
 from grievances.models import CallbackRequest, Grievance
 from grievances.services import request_callback
-from grievances.testing import file_case, make_staff, sign_in_verified, submit_application
-from portal import roles
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified, submit_application
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grievances.testing import file_case, make_staff, sign_in_verified
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from grievances import staff_2fa
-from grievances.testing import current_code, make_staff, sign_in_verified
-from portal.roles import GRIEVANCE_OFFICER
+from backoffice.roles import GRIEVANCE_OFFICER
+from backoffice.two_factor import staff as staff_2fa
+from tests.backoffice_helpers import current_code, make_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -41,8 +41,8 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def site():
-    from content.demo_pages import create_site
-    from registry.demo import create_areas
+    from demo.areas_and_programmes import create_areas
+    from demo.pages import create_site
 
     areas = create_areas()
     create_site()

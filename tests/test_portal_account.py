@@ -140,9 +140,9 @@ def answered_complaint(citizen, *, days_ago: int = 0) -> Grievance:
 
     from django.utils import timezone
 
+    from backoffice.roles import GRIEVANCE_OFFICER
     from grievances.services import transition
-    from grievances.testing import make_staff
-    from portal.roles import GRIEVANCE_OFFICER
+    from tests.backoffice_helpers import make_staff
 
     citizen.post(
         url("complain"), {"category": "payment_not_received", "description": "No payment in May.", "token": ""}

@@ -70,7 +70,7 @@ def test_reasons_are_in_the_active_language(programmes, areas):
 
 
 def test_region_names_are_shown_in_the_persons_language(areas):
-    from registry.demo import create_areas
+    from demo.areas_and_programmes import create_areas
 
     found = create_areas()
     assert found["coast"].name_in("sw") == "Pwani"

@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Locale, Page, Site
 
-from content.demo_pages import HOME, create_site
+from backoffice.roles import ROLE_PERMISSIONS
 from content.models import HomePage, ProgrammeIndexPage, ProgrammePage, StandardPage
-from portal.roles import ROLE_PERMISSIONS
-from registry.demo import AREAS, PROGRAMMES
-from registry.management.commands import seed_demo
+from demo.areas_and_programmes import AREAS, PROGRAMMES
+from demo.management.commands import seed_demo
+from demo.pages import HOME, create_site
 from registry.models import AdminArea, Programme
 
 LANGUAGES = {"en": ("/", "ltr"), "fr": ("/fr/", "ltr"), "sw": ("/sw/", "ltr"), "ar": ("/ar/", "rtl")}

@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backoffice.roles import GRIEVANCE_OFFICER
 from grievances import sla_sweep
 from grievances.models import Category, Grievance, GrievanceEvent
 from grievances.services import transition
 from grievances.sla import due_at, sla_days
 from grievances.tasks import sweep_sla
-from grievances.testing import file_case, make_staff
-from portal.roles import GRIEVANCE_OFFICER
+from tests.backoffice_helpers import file_case, make_staff
 
 pytestmark = pytest.mark.django_db
 

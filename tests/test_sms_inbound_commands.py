@@ -6,16 +6,16 @@ import itertools
 
 import pytest
 
+from backoffice.roles import GRIEVANCE_OFFICER
 from grievances.models import CallbackRequest, Grievance
 from grievances.services import file_grievance, transition
-from grievances.testing import make_staff
-from portal.roles import GRIEVANCE_OFFICER
 from registry.models import PhonePreference
 from registry.preferences import set_phone_language
 from registry.references import format_reference
 from sms.commands import KEYWORD_INDEX, fold
 from sms.keywords import KEYWORDS
 from sms.models import InboundMessage, OutboundMessage
+from tests.backoffice_helpers import make_staff
 from tests.domain_helpers import submit
 from tests.fakes.fake_at import inbound_fields
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from grievances.testing import make_staff
-from portal.roles import PROGRAMME_OFFICER
+from backoffice.roles import PROGRAMME_OFFICER
 from registry.decisions import RefusalReason, decide
 from registry.preferences import set_phone_language
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import make_staff
 from tests.domain_helpers import submit
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from demo.areas_and_programmes import PROGRAMMES
 from grievances.models import SENSITIVE_CATEGORIES, Category, Grievance
 from grievances.services import CALLBACK_PROMISE_HOURS
-from registry.demo import PROGRAMMES
 from registry.models import ProgrammeApplication
 from sms.encoding import count_segments
 from sms.keywords import COMMANDS

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from grievances.testing import make_staff
-from portal.roles import CALL_CENTRE_AGENT
+from backoffice.roles import CALL_CENTRE_AGENT
 from registry.models import Application, Consent, Person, ProgrammeApplication
 from registry.references import ReferenceKind, damm_check_digit, is_valid_reference
 from registry.services import ApplicationError, submit_application, withdraw_application
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import make_staff
 from tests.domain_helpers import applicant, household, submit
 
 pytestmark = pytest.mark.django_db

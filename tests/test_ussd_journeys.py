@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from backoffice.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from grievances.models import CallbackRequest, Category, Grievance
 from grievances.pins import check_pin
 from grievances.services import TransitionError, transition
-from grievances.testing import make_staff
 from grievances.workflow import SYSTEM, CitizenActor
-from portal.roles import GRIEVANCE_OFFICER, SUPERVISOR
 from registry.models import Application, PhonePreference, ProgrammeApplication
 from registry.references import format_reference
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import make_staff
 from ussd.testing import (
     APPLY,
     CALL_ME_BACK,
@@ -383,7 +383,7 @@ def test_call_me_back_creates_one_request_and_says_when(client, programmes, lang
 
 
 def test_regions_are_listed_in_the_callers_language(client, programmes):
-    from registry.demo import create_areas
+    from demo.areas_and_programmes import create_areas
     from ussd.testing import APPLY, LANGUAGE_KEYS, UssdPhone, apply_answers
 
     create_areas()

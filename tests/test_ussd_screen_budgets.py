@@ -16,12 +16,12 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import trans_real
 
+from backoffice.roles import GRIEVANCE_OFFICER
 from grievances.models import Grievance
 from grievances.services import transition
-from grievances.testing import make_staff
-from portal.roles import GRIEVANCE_OFFICER
 from registry.models import AdminArea, Programme, ProgrammeApplication, ProgrammeName
 from sms.encoding import is_gsm7, screen_length
+from tests.backoffice_helpers import make_staff
 from ussd.engine import SCREENS
 from ussd.layout import GSM7_TARGET, UCS2_TARGET, paginate
 from ussd.layout import Entry as LayoutEntry

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from grievances.testing import make_staff, sign_in_verified
-from portal.roles import GRIEVANCE_OFFICER, ME_VIEWER
+from backoffice.roles import GRIEVANCE_OFFICER, ME_VIEWER
+from tests.backoffice_helpers import make_staff, sign_in_verified
 from ussd.models import UssdSessionSummary
 from ussd.session import load_session
 from ussd.testing import APPLY, LANGUAGE_KEYS, UssdPhone, apply_answers, pick_and_send

@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.roles import GRIEVANCE_OFFICER, PROGRAMME_OFFICER, SUPERVISOR
 from grievances.assignment import assignable_officers
 from grievances.models import Category, Grievance
 from grievances.services import GrievanceError, TransitionError, file_grievance, transition
-from grievances.testing import file_case, make_staff, sign_in_verified, submit_application
 from grievances.workflow import CitizenActor
-from portal.roles import GRIEVANCE_OFFICER, PROGRAMME_OFFICER, SUPERVISOR
 from registry.decisions import decide
 from registry.models import ProgrammeApplication
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import file_case, make_staff, sign_in_verified, submit_application
 
 pytestmark = pytest.mark.django_db
 

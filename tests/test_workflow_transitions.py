@@ -8,14 +8,14 @@ from datetime import date
 import pytest
 from django.forms.models import model_to_dict
 
-from grievances import callcentre
+from backoffice import roles
+from grievances import caller_verification
 from grievances.models import Grievance, GrievanceEvent
 from grievances.services import TransitionError, transition
-from grievances.testing import file_case, make_staff
 from grievances.workflow import SYSTEM, TRANSITIONS, Action, CitizenActor, Role
-from portal import roles
 from registry.models import Person
 from sms.models import OutboundMessage
+from tests.backoffice_helpers import file_case, make_staff
 
 # The workflow roles each kind of actor holds on a case it may see (ASSIGNEE is added when assigned).
 PERSONAS: dict[str, set[Role]] = {
@@ -102,7 +102,7 @@ def world(db, areas):
         phone="+254712345678",
         area=areas["mombasa"],
     )
-    assert callcentre.verify_caller(
+    assert caller_verification.verify_caller(
         staff["verified_agent"], person, stated_birth="14/03/1950", stated_district=areas["mombasa"]
     )
     actors = {

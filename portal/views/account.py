@@ -16,7 +16,6 @@ from grievances.models import Category, Grievance
 from grievances.services import (
     GrievanceError,
     TransitionError,
-    appeal_deadline,
     can_appeal_grievance,
     can_appeal_programme_application,
     file_grievance,
@@ -33,6 +32,7 @@ from portal.citizens import (
 from portal.forms.account import AppealForm, LanguageForm, SmsForm
 from portal.limits import over_limit
 from portal.views.common import citizen_required, idempotency_key_from, new_form_token, too_many_requests
+from registry.appeals import appeal_deadline
 from registry.services import WITHDRAWABLE_STATUSES, ApplicationError, withdraw_application
 
 

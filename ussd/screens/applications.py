@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext
 
 from grievances.models import Category, Grievance
-from grievances.notifications import sms_date
 from grievances.services import TransitionError, can_appeal_programme_application, file_grievance, transition
 from grievances.workflow import CitizenActor
 from registry.models import ProgrammeApplication
 from registry.queries import applications_for_phone
 from sms.encoding import plain_punctuation
+from sms.templates import sms_date
 from ussd.engine import (
     ConfirmScreen,
     Context,

@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from grievances.models import Grievance
-from grievances.notifications import sms_date
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
 from registry.references import format_reference
+from sms.templates import sms_date
 from ussd.engine import (
     Context,
     End,

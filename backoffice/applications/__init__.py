@@ -1,0 +1,1 @@
+"""Programme officers: the applications to their programmes and the decision on each."""

@@ -1,0 +1,1 @@
+"""Back-office reports under the admin's Reports menu."""

@@ -1,0 +1,1 @@
+"""Staff two-factor sign-in: TOTP enrolment and verification, backup codes, idle sign-out."""
