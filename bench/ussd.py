@@ -63,7 +63,7 @@ APPLY_INPUTS = [
     "1",
 ]
 # Menus only (no application): every screen change the engine does, with a single write (the language).
-BROWSE_INPUTS = ["1", "3", "0", "5", "0", "6", "0", "4", "0", "1", "Amina Wanjiru", "0", "00", "3", "0", "5", "0", "00"]
+BROWSE_INPUTS = ["1", "4", "0", "6", "0", "7", "0", "5", "0", "1", "Amina Wanjiru", "0", "00", "4", "0", "6", "0", "00"]
 DUPLICATE_SHARE = 0.02
 # Seconds a simulated person takes to read a screen and type (open-loop phase).
 THINK_SECONDS = (0.2, 1.0)

@@ -18,3 +18,17 @@ def log_access(
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         reason=reason[:200],
     )
+
+
+def log_partner_call(
+    partner_code: str, action: str, endpoint: str, *, object_id: str = "", records: int | None = None
+) -> AccessLog:
+    """Record that a partner system called ``endpoint`` (and how many records it got back)."""
+    return AccessLog.objects.create(
+        user=None,
+        partner=partner_code[:40],
+        action=action,
+        object_type=endpoint[:40],
+        object_id=object_id[:99],
+        records=records,
+    )

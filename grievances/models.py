@@ -85,6 +85,10 @@ class Grievance(models.Model):
         ProgrammeApplication, on_delete=models.PROTECT, null=True, blank=True, related_name="grievances"
     )
     appeal_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals")
+    # The payment a "payment not received" complaint is about, as the payment system reported it.
+    related_payment = models.ForeignKey(
+        "registry.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="grievances"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     assignee = models.ForeignKey(
@@ -232,11 +236,14 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Export")
         REVEAL = "reveal", _("Reveal")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A member of staff, or else a partner system (its code) calling the API.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    partner = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices)
     object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=99)
     reason = models.CharField(max_length=200, blank=True)
+    records = models.PositiveIntegerField(null=True, blank=True, help_text=_("How many records the call returned."))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -23,7 +23,7 @@ from grievances.pins import hash_pin, new_pin
 from grievances.sla import at_risk_from, due_at
 from registry.appeals import appeal_deadline
 from registry.decisions import reopen_after_appeal
-from registry.models import Channel, Person, ProgrammeApplication
+from registry.models import Channel, Payment, Person, ProgrammeApplication
 from registry.phones import normalise_phone
 from registry.references import ReferenceKind, format_reference, new_reference
 from sms.templates import sms_date
@@ -56,6 +56,7 @@ def file_grievance(
     anonymous: bool = False,
     related_programme_application: ProgrammeApplication | None = None,
     appeal_of: Grievance | None = None,
+    related_payment: Payment | None = None,
     area=None,
     idempotency_key: str | None = None,
     filed_by=None,
@@ -82,6 +83,9 @@ def file_grievance(
         phone = normalise_phone(phone)
     elif complainant is not None:
         phone = complainant.phone
+    if related_payment is not None:
+        _check_payment(related_payment, category, complainant, phone, anonymous)
+        related_programme_application = related_programme_application or related_payment.programme_application
 
     if idempotency_key:  # a repeat finds its case before any check that the first one changed
         existing = Grievance.objects.filter(idempotency_key=idempotency_key).first()
@@ -119,6 +123,7 @@ def file_grievance(
                     tracking_pin_hash=hash_pin(pin) if pin else "",
                     related_programme_application=related_programme_application,
                     appeal_of=appeal_of,
+                    related_payment=related_payment,
                     level=level,
                     excluded_assignee=excluded,
                     area=area,
@@ -142,6 +147,18 @@ def file_grievance(
         )
         notifications.grievance_received(grievance)
         return FilingResult(grievance, pin, created=True)
+
+
+def _check_payment(payment: Payment, category: str, complainant: Person | None, phone: str, anonymous: bool) -> None:
+    """A complaint names a payment only when it says the money did not arrive, and only its owner's payment."""
+    if category != Category.PAYMENT_NOT_RECEIVED:
+        raise GrievanceError(_("Name a payment only for a complaint about a payment not received."), code="payment")
+    applicant = payment.programme_application.application.applicant
+    owner = not anonymous and (
+        (complainant is not None and applicant.pk == complainant.pk) or (phone and applicant.phone == phone)
+    )
+    if not owner:
+        raise GrievanceError(_("Choose one of your own payments."), code="payment")
 
 
 def can_appeal_programme_application(pa: ProgrammeApplication) -> bool:

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from grievances.models import Grievance
-from registry.models import Application, Person, ProgrammeApplication
-from registry.queries import applications_of
+from registry.models import Application, Payment, Person, ProgrammeApplication
+from registry.queries import applications_of, latest_payments
 
 CITIZEN_SESSION_FLAG = "portal_citizen"
 
@@ -65,3 +65,8 @@ def grievances_of_user(user) -> QuerySet[Grievance]:
     return Grievance.objects.filter(
         Q(complainant__user=user) | Q(is_anonymous=False, complainant__isnull=True, contact_phone=phone_of(user))
     ).order_by("-created_at")
+
+
+def payments_of_user(user, per_programme: int = 3) -> list[Payment]:
+    """The latest payments to the citizen's enrolled programmes (a few per programme), newest first."""
+    return latest_payments(people=people_of(user), per_programme=per_programme)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sms",
     "ussd",
     "backoffice",
+    "api",
     "content",
     "demo",
     "wagtail.contrib.simple_translation",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "oauth2_provider",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -317,3 +319,36 @@ USSD_HOPS_PER_PHONE_PER_MINUTE = env_int("USSD_HOPS_PER_PHONE_PER_MINUTE", 40, m
 # bench/ussd.py only: a Server-Timing header with the time spent inside Django.
 if env_bool("LANGO_BENCH_SERVER_TIMING", False):
     MIDDLEWARE.insert(0, "ussd.bench_timing.ServerTimingMiddleware")
+
+# --- Partner API: OAuth 2.0 client credentials, DCI message signatures, callbacks ------------
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    # The token endpoint knows only the client-credentials grant: no user passwords, no redirects.
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
+    "SCOPES_BACKEND_CLASS": "api.scopes.PartnerScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 900, minimum=60),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 0,
+}
+# Lango's Ed25519 private key (PEM) for signing callbacks; unset: callbacks go unsigned.
+DCI_SIGNING_KEY = env_secret("DCI_SIGNING_KEY")
+# Lango's own DCI sender id, in the headers of the answers and callbacks it sends.
+DCI_SENDER_ID = env_str("DCI_SENDER_ID", "lango")
+# Accept requests whose signature is missing or a known placeholder from partners without a key
+# (a partner with a key must always sign); placeholders are what test suites send.
+DCI_UNSIGNED_PLACEHOLDERS = env_list("DCI_UNSIGNED_PLACEHOLDERS", ["unsigned", "unsigned-stub"])
+# Callbacks may go to plain-HTTP and private addresses only when this is true (tests, a closed network).
+API_CALLBACKS_ALLOW_PRIVATE = env_bool("API_CALLBACKS_ALLOW_PRIVATE", DEBUG)
+API_CALLBACK_TIMEOUT_SECONDS = env_int("API_CALLBACK_TIMEOUT_SECONDS", 10, minimum=1)
+# Waits before the 2nd, 3rd, … attempt at a callback; after the last one it fails for good.
+API_CALLBACK_RETRY_SECONDS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600]
+CELERY_BEAT_SCHEDULE["api-relay-callbacks"] = {
+    "task": "api.tasks.relay_callbacks",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["api-notify-subscribers"] = {
+    "task": "api.tasks.notify_subscribers",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}

@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sms/", include("sms.urls")),
     path("ussd/", include("ussd.urls")),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ SMS, and a refusal comes with how to appeal and by when. An upheld appeal re-ope
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import events
 from registry.appeals import appeal_deadline
 from registry.models import Application, ApplicationEvent, Programme, ProgrammeApplication
 from registry.preferences import sms_language
@@ -67,6 +69,23 @@ def visible_programme_applications(officer):
     return requests.filter(programme__officers=officer)
 
 
+@dataclass(frozen=True)
+class DecidingSystem:
+    """A programme's own system deciding through the partner API: who it is and which programmes it decides."""
+
+    code: str
+    name: str
+    programmes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SystemDecision:
+    """What a system's decision did: the application as it now is, and whether this call changed it."""
+
+    programme_application: ProgrammeApplication
+    applied: bool
+
+
 def decide(
     programme_application: ProgrammeApplication, outcome: str, reason_code: str, text: str, officer
 ) -> ProgrammeApplication:
@@ -76,6 +95,53 @@ def decide(
     on the application's timeline and the citizen's SMS (with, for a refusal, the appeal deadline)
     are written in one transaction.
     """
+    _check_decision(outcome, reason_code, text)
+    with transaction.atomic():
+        pa = _locked(programme_application)
+        if not may_decide(officer, pa.programme):
+            raise DecisionError(_("You do not decide applications to this programme."), code="officer")
+        _check_status(pa, outcome)
+        _apply_decision(pa, outcome, reason_code, text, officer=officer)
+    programme_application.refresh_from_db()
+    return programme_application
+
+
+def decide_for_system(
+    programme_application: ProgrammeApplication,
+    outcome: str,
+    reason_code: str,
+    text: str,
+    *,
+    system: DecidingSystem,
+    dedupe_key: str,
+) -> SystemDecision:
+    """Decide a programme application as a programme's own system (enrolment updates through the API).
+
+    The same rules as an officer's decision (a refusal needs a reason code and a sentence; the
+    citizen's SMS; the appeal window), for the programmes ``system`` decides. ``dedupe_key`` (the
+    system's message reference) makes a decision that arrives twice apply once; the same outcome
+    again is taken as already applied.
+    """
+    _check_decision(outcome, reason_code, text)
+    if ApplicationEvent.objects.filter(dedupe_key=dedupe_key).exists():
+        return SystemDecision(_refreshed(programme_application), applied=False)
+    with transaction.atomic():
+        pa = _locked(programme_application)
+        if pa.programme.code not in system.programmes:
+            raise DecisionError(_("This system does not decide applications to this programme."), code="officer")
+        if ApplicationEvent.objects.filter(dedupe_key=dedupe_key).exists() or pa.status == outcome:
+            return SystemDecision(_refreshed(programme_application), applied=False)
+        _check_status(pa, outcome)
+        _apply_decision(pa, outcome, reason_code, text, system=system, dedupe_key=dedupe_key)
+    return SystemDecision(_refreshed(programme_application), applied=True)
+
+
+def _refreshed(programme_application: ProgrammeApplication) -> ProgrammeApplication:
+    programme_application.refresh_from_db()
+    return programme_application
+
+
+def _check_decision(outcome: str, reason_code: str, text: str) -> None:
     text = (text or "").strip()
     if outcome not in OUTCOMES:
         raise DecisionError(_("Choose a decision."), code="outcome")
@@ -86,36 +152,49 @@ def decide(
             raise DecisionError(_("Explain the refusal in a sentence."), code="text")
     elif reason_code and reason_code not in RefusalReason.values:
         raise DecisionError(_("Choose the reason for the refusal."), code="reason_code")
-    with transaction.atomic():
-        pa = (
-            ProgrammeApplication.objects.select_for_update()
-            .select_related("application__applicant", "programme")
-            .get(pk=programme_application.pk)
+
+
+def _locked(programme_application: ProgrammeApplication) -> ProgrammeApplication:
+    return (
+        ProgrammeApplication.objects.select_for_update()
+        .select_related("application__applicant", "programme")
+        .get(pk=programme_application.pk)
+    )
+
+
+def _check_status(pa: ProgrammeApplication, outcome: str) -> None:
+    if pa.status not in DECIDABLE_STATUSES or pa.status == outcome:
+        raise DecisionError(
+            _("An application that is “%(status)s” cannot be decided now.") % {"status": pa.get_status_display()},
+            code="status",
         )
-        if not may_decide(officer, pa.programme):
-            raise DecisionError(_("You do not decide applications to this programme."), code="officer")
-        if pa.status not in DECIDABLE_STATUSES or pa.status == outcome:
-            raise DecisionError(
-                _("An application that is “%(status)s” cannot be decided now.") % {"status": pa.get_status_display()},
-                code="status",
-            )
-        now = timezone.now()
-        from_status = pa.status
-        pa.status = outcome
-        pa.decision_reason_code = reason_code if outcome == Status.NOT_ELIGIBLE else ""
-        pa.decision_text = text
-        pa.decided_by = officer
-        pa.decided_at = now
-        pa.save(
-            update_fields=["status", "decision_reason_code", "decision_text", "decided_by", "decided_at", "updated_at"]
-        )
-        _event(pa, from_status, officer, text)
-        context = {}
-        if outcome == Status.NOT_ELIGIBLE:
-            context["due_date"] = sms_date(appeal_deadline(now))
-        _tell(pa, _SMS_TEMPLATES[outcome], context, dedupe_key=f"application-decision:{pa.pk}:{now.timestamp()}")
-    programme_application.refresh_from_db()
-    return programme_application
+
+
+def _apply_decision(
+    pa: ProgrammeApplication,
+    outcome: str,
+    reason_code: str,
+    text: str,
+    *,
+    officer=None,
+    system: DecidingSystem | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """Write the decision, its timeline event and the citizen's SMS (inside the caller's transaction)."""
+    text = (text or "").strip()
+    now = timezone.now()
+    from_status = pa.status
+    pa.status = outcome
+    pa.decision_reason_code = reason_code if outcome == Status.NOT_ELIGIBLE else ""
+    pa.decision_text = text
+    pa.decided_by = officer
+    pa.decided_at = now
+    pa.save(update_fields=["status", "decision_reason_code", "decision_text", "decided_by", "decided_at", "updated_at"])
+    _event(pa, from_status, officer, text, source=system.code if system else "", dedupe_key=dedupe_key)
+    context = {}
+    if outcome == Status.NOT_ELIGIBLE:
+        context["due_date"] = sms_date(appeal_deadline(now))
+    _tell(pa, _SMS_TEMPLATES[outcome], context, dedupe_key=f"application-decision:{pa.pk}:{now.timestamp()}")
 
 
 def reopen_after_appeal(programme_application: ProgrammeApplication, appeal, actor) -> ProgrammeApplication:
@@ -160,7 +239,9 @@ def reopen_after_appeal(programme_application: ProgrammeApplication, appeal, act
     return programme_application
 
 
-def _event(pa: ProgrammeApplication, from_status: str, actor, message: str) -> None:
+def _event(
+    pa: ProgrammeApplication, from_status: str, actor, message: str, *, source: str = "", dedupe_key: str | None = None
+) -> None:
     ApplicationEvent.objects.create(
         application=pa.application,
         programme_application=pa,
@@ -170,7 +251,10 @@ def _event(pa: ProgrammeApplication, from_status: str, actor, message: str) -> N
         to_status=pa.status,
         message=message,
         actor=actor,
+        source=source,
+        dedupe_key=dedupe_key,
     )
+    events.application_updated(pa.application)
 
 
 def _tell(pa: ProgrammeApplication, template: str, context: dict, *, dedupe_key: str) -> None:

@@ -100,6 +100,11 @@ class Programme(ClusterableModel):
     benefit_period = models.CharField(_("benefit period"), max_length=10, choices=Period.choices, default=Period.MONTH)
     decision_sla_days = models.PositiveSmallIntegerField(_("days to decide"), default=30)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    notify_payment_sent = models.BooleanField(
+        _("SMS when a payment is sent"),
+        default=True,
+        help_text=_("Tell people by SMS when the payment system sends money."),
+    )
 
     # Declarative eligibility rules; an empty rule does not apply.
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
@@ -351,7 +356,92 @@ class ApplicationEvent(models.Model):
     message = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
+    # A partner system that made the change (its code), and its message's reference, which makes a
+    # decision that arrives twice apply once.
+    source = models.CharField(max_length=40, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class RegistryEvent(models.Model):
+    """Something partner systems subscribe to: an application registered or updated (DCI REGISTER / UPDATE).
+
+    Written by the registry services in the transaction that made the change; the partner API reads
+    them in order and notifies its subscribers.
+    """
+
+    class Kind(models.TextChoices):
+        REGISTER = "REGISTER", _("Registered")
+        UPDATE = "UPDATE", _("Updated")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="registry_events")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PaymentChannel(models.TextChoices):
+    """How a payment reaches the person."""
+
+    MOBILE_MONEY = "mobile_money", _("mobile money")
+    BANK = "bank", _("bank")
+    CASH_POINT = "cash_point", _("cash point")
+
+
+class Payment(models.Model):
+    """A benefit payment to an enrolled programme application, as the payment system reports it.
+
+    Its status is that of the latest event the payment system sent (``PaymentEvent``); the
+    payment system's own id and the source partner identify it.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENT = "sent", _("Sent")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        RETURNED = "returned", _("Returned")
+
+    programme_application = models.ForeignKey(
+        ProgrammeApplication, on_delete=models.PROTECT, related_name="payments", verbose_name=_("programme application")
+    )
+    source = models.CharField(_("payment system"), max_length=40)
+    external_id = models.CharField(_("payment system's id"), max_length=99)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    channel = models.CharField(_("paid by"), max_length=14, choices=PaymentChannel.choices)
+    payment_date = models.DateField(_("date"))
+    status_at = models.DateTimeField(_("status since"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-payment_date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="one_payment_per_source_id")]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id} ({self.status})"
+
+
+class PaymentEvent(models.Model):
+    """One event the payment system reported about a payment; kept once per its event id."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    source = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=99)
+    status = models.CharField(max_length=10, choices=Payment.Status.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "event_id"], name="one_payment_event_per_source_id")]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import events
 from registry.digits import ascii_digits
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.models import (
@@ -359,6 +360,7 @@ def submit_application(
         from registry import notifications
 
         notifications.application_received(application, new_programmes)
+        events.application_registered(application)
         result.application = application
         result.created = True
         for programme in new_programmes:
@@ -459,6 +461,8 @@ def withdraw_application(application: Application, *, person: Person, channel: s
             pa.status = ProgrammeApplication.Status.WITHDRAWN
             pa.save(update_fields=["status", "updated_at"])
             withdrawn.append(pa.programme.code)
+        if withdrawn:
+            events.application_updated(application)
     if not withdrawn:
         raise ApplicationError(_("There is nothing left to withdraw in this application."), code="nothing")
     return withdrawn

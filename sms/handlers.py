@@ -18,6 +18,7 @@ from grievances.services import CALLBACK_PROMISE_HOURS, file_grievance, request_
 from grievances.tracking import TrackingError, track_grievance
 from registry import queries
 from registry.models import Channel, Person
+from registry.payments import format_amount
 from registry.preferences import set_phone_language, set_sms_opt_out
 from registry.references import format_reference
 from sms import keywords
@@ -60,6 +61,21 @@ def show_status(request: CommandRequest) -> Reply:
     if not items:
         return Reply("status_none")
     return Reply("status_reply", {"statuses": fit_list("status_reply", language, {}, "statuses", items)})
+
+
+def show_payments(request: CommandRequest) -> Reply:
+    """Reply with the latest payment per programme to the applications made with this phone."""
+    language = request.language
+    with translation.override(language):
+        items = [
+            f"{payment.programme_application.programme.short_name(language)}: "
+            f"{format_amount(payment.amount, payment.currency)} {payment.get_status_display()} "
+            f"{sms_date(payment.payment_date)}"
+            for payment in queries.latest_payments(request.sender)
+        ]
+    if not items:
+        return Reply("payments_none")
+    return Reply("payments_reply", {"payments": fit_list("payments_reply", language, {}, "payments", items)})
 
 
 def complain(request: CommandRequest) -> Reply | None:
@@ -157,6 +173,7 @@ HANDLERS: dict[str, Callable[[CommandRequest], Reply | None]] = {
     keywords.STOP: stop,
     keywords.START: start,
     keywords.LANGUAGE: change_language,
+    keywords.PAYMENT: show_payments,
 }
 
 

@@ -15,8 +15,9 @@ HELP = "help"
 STOP = "stop"
 START = "start"
 LANGUAGE = "language"
+PAYMENT = "payment"
 
-COMMANDS = (STATUS, COMPLAIN, TRACK, CALL, HELP, STOP, START, LANGUAGE)
+COMMANDS = (STATUS, COMPLAIN, TRACK, CALL, HELP, STOP, START, LANGUAGE, PAYMENT)
 
 # language -> command -> keywords; the first keyword of each list is the one replies teach.
 KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -29,6 +30,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         STOP: ("STOP", "UNSUBSCRIBE"),
         START: ("START", "SUBSCRIBE"),
         LANGUAGE: ("LANGUAGE", "LANG"),
+        PAYMENT: ("PAYMENT", "PAYMENTS", "PAY"),
     },
     "fr": {
         STATUS: ("STATUT", "ÉTAT"),
@@ -39,6 +41,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         STOP: ("STOP", "ARRÊT"),
         START: ("DÉBUT", "REPRENDRE"),
         LANGUAGE: ("LANGUE",),
+        PAYMENT: ("PAIEMENT", "PAIEMENTS", "VERSEMENT"),
     },
     "sw": {
         STATUS: ("HALI",),
@@ -49,6 +52,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         STOP: ("ACHA", "SIMAMISHA", "SITISHA"),
         START: ("ANZA",),
         LANGUAGE: ("LUGHA",),
+        PAYMENT: ("MALIPO", "MALIPIO"),
     },
     "ar": {
         STATUS: ("حالة", "الحالة"),
@@ -59,6 +63,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         STOP: ("توقف", "إيقاف"),
         START: ("ابدأ", "بدء"),
         LANGUAGE: ("لغة", "اللغة"),
+        PAYMENT: ("دفع", "الدفع", "مدفوعات"),
     },
 }
 

@@ -15,6 +15,7 @@ language) and ``%(ussd_code)s``; ``render`` fills them in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -125,6 +126,17 @@ TEMPLATES: dict[str, str] = {
     "application_reopened": N_(
         "Lango: appeal upheld. Application %(reference)s to %(programme)s will be decided again. We will SMS you."
     ),
+    # Payments, as the payment system reports them. An amount is like "KES 2,000"; a date is digits.
+    # Translators: SMS when the payment system sends a payment. %(programme)s is one short programme name.
+    # At most 160 characters once filled (Arabic: 134). %(kw_payment)s is the PAYMENT keyword.
+    "payment_sent": N_(
+        "Lango: %(programme)s payment of %(amount)s sent, %(date)s. Send %(kw_payment)s to see your payments."
+    ),
+    # Translators: SMS reply to PAYMENT. %(payments)s lists the last payment per programme, like
+    # "Old-age pension: KES 2,000 Paid 05/12/2026". Keep the text around it under 30 characters.
+    "payments_reply": N_("Lango payments: %(payments)s"),
+    # Translators: SMS reply to PAYMENT when no payment was made to this phone's applications. At most 120.
+    "payments_none": N_("Lango: no payment yet for this phone. Send %(kw_status)s for your applications."),
 }
 
 # Most parts a message may take, per language; one part everywhere else.
@@ -169,6 +181,10 @@ def fit_list(template: str, language: str, context: dict, key: str, items: Seque
     return joined
 
 
-def sms_date(value) -> str:
-    """A date as digits (day/month/year): the same in every language and always GSM-7."""
-    return timezone.localtime(value).strftime("%d/%m/%Y")
+def sms_date(value: date | datetime) -> str:
+    """A date as digits (day/month/year): the same in every language and always GSM-7.
+
+    A moment is first turned into the local day; a calendar date is written as it is.
+    """
+    day = timezone.localtime(value) if isinstance(value, datetime) else value
+    return day.strftime("%d/%m/%Y")

@@ -64,6 +64,7 @@ def submit_application(programme_codes: list[str], area, *, phone: str = "+25471
         phone=phone,
         birth_year=kwargs.pop("birth_year", 1950),
         date_of_birth=kwargs.pop("date_of_birth", None),
+        national_id=kwargs.pop("national_id", ""),
     )
     household = HouseholdDetails(
         size=4, children_under_5=1, children_under_18=2, members_with_disability=0, income_band=1, area_id=area.pk

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from demo.areas_and_programmes import PROGRAMMES
 from grievances.models import SENSITIVE_CATEGORIES, Category, Grievance
 from grievances.services import CALLBACK_PROMISE_HOURS
-from registry.models import ProgrammeApplication
+from registry.models import Payment, ProgrammeApplication
 from sms.encoding import count_segments
 from sms.keywords import COMMANDS
 from sms.templates import SIGN_IN_CODE_MAX_CHARACTERS, TEMPLATES, default_context, fit_list, max_parts, render
@@ -45,6 +45,9 @@ ALLOWED_PLACEHOLDERS = {
     "count",
     "first_name",
     "url",
+    "amount",
+    "date",
+    "payments",
     "ussd_code",
     *(f"kw_{command}" for command in COMMANDS),
 }
@@ -70,12 +73,18 @@ def worst_case_context(language: str, template: str) -> dict:
         "statuses": "",
         "first_name": "Bartholomew-Maximilian",
         "url": "https://www.lango.go.ke/sw/privacy-notice/",
+        "amount": "KES 1,250,000.50",
+        "date": "28/11/2026",
+        "payments": "",
         **PERSONAL_DETAILS,
     }
     missing = set(PLACEHOLDER.findall(TEMPLATES[template])) - set(context) - set(default_context(language))
     assert not missing, f"Add a worst-case value for {missing} to worst_case_context() before using it in {template}."
     items = [f"{name}: {status_label}" for name in short_names * 2]
     context["statuses"] = fit_list(template, language, context, "statuses", items)
+    payment_status = longest_label(Payment.Status, language)
+    payments = [f"{name}: KES 1,250,000.50 {payment_status} 28/11/2026" for name in short_names]
+    context["payments"] = fit_list(template, language, context, "payments", payments)
     return context
 
 

@@ -86,7 +86,7 @@ def test_hops_beyond_the_per_phone_limit_get_a_polite_end(client, programmes, se
     phone = UssdPhone(client, phone=PHONE)
     phone.dial()  # 1
     phone.send("1")  # 2: English, main menu
-    replies = [phone.send(key) for key in ("6", "0", "6", "0")]  # 3 to 6: language screen and back
+    replies = [phone.send(key) for key in ("7", "0", "7", "0")]  # 3 to 6: language screen and back
     assert [reply[:4] for reply in replies] == ["CON ", "CON ", "CON ", "END "]
     assert "minute" in replies[-1]
     # The limit is per phone number, not per client address (AT's traffic comes from a few IPs).

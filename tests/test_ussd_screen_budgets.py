@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.translation import trans_real
 from backoffice.roles import GRIEVANCE_OFFICER
 from grievances.models import Grievance
 from grievances.services import transition
-from registry.models import AdminArea, Programme, ProgrammeApplication, ProgrammeName
+from registry.models import AdminArea, Payment, PaymentChannel, Programme, ProgrammeApplication, ProgrammeName
 from sms.encoding import is_gsm7, screen_length
 from tests.backoffice_helpers import make_staff
 from ussd.engine import SCREENS
@@ -32,6 +34,7 @@ from ussd.testing import (
     LANGUAGE,
     LANGUAGE_KEYS,
     MY_APPLICATIONS,
+    MY_PAYMENTS,
     TRACK,
     UssdPhone,
     apply_answers,
@@ -163,6 +166,24 @@ def answer_case(reference: str, reply: str) -> None:
     transition(case, "resolve", officer, outcome="not_upheld", text=reply)
 
 
+def pay_every_request() -> None:
+    """Large payments, in every status, to every programme request made so far (as if enrolled)."""
+    statuses = [choice for choice, _label in Payment.Status.choices]
+    for n, pa in enumerate(ProgrammeApplication.objects.all()):
+        for k, status in enumerate(statuses):
+            Payment.objects.create(
+                programme_application=pa,
+                source="pay",
+                external_id=f"p-{n}-{k}",
+                status=status,
+                amount=Decimal("1250000.50"),
+                currency="KES",
+                channel=PaymentChannel.CASH_POINT,
+                payment_date=date(2026, 11, 28),
+                status_at=timezone.now(),
+            )
+
+
 def walk_every_journey(client, language: str, region_key: str, programme_count: int) -> set[str]:
     explorer = Explorer(client, language)
     # Apply, dropped after the household size; then resumed and finished.
@@ -175,6 +196,10 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
         decision_text="The household income is above the limit of this programme. " * 3,
     )
     explorer.dial().go(MY_APPLICATIONS, "1", "1", "I disagree with this decision", "1")
+    # My payments: none yet, then a long history in every programme applied to.
+    explorer.dial().go(MY_PAYMENTS)
+    pay_every_request()
+    explorer.dial().go(MY_PAYMENTS)
     # A complaint kept anonymous, then tracked with its PIN from the same phone.
     explorer.dial().go(COMPLAINT, "7", "Nobody answers at the office", "2", "1")
     reference, pin = reference_and_pin(explorer.phone.screen)

@@ -31,9 +31,17 @@ JOURNEY_STEPS: dict[str, list[str]] = {
         "apply_done",
     ],
     "my_applications": ["my_applications", "application_detail", "appeal_reason", "appeal_confirm", "appeal_done"],
-    "complaint": ["complaint_category", "complaint_text", "complaint_privacy", "complaint_confirm", "complaint_done"],
+    "complaint": [
+        "complaint_category",
+        "complaint_payment",
+        "complaint_text",
+        "complaint_privacy",
+        "complaint_confirm",
+        "complaint_done",
+    ],
     "track": ["track_reference", "track_pin", "track_done"],
     "callback": ["callback_reason", "callback_done"],
+    "payments": ["my_payments"],
 }
 
 JOURNEY_TITLES = {
@@ -43,6 +51,7 @@ JOURNEY_TITLES = {
     "complaint": _("Make a complaint"),
     "track": _("Track a complaint"),
     "callback": _("Call me back"),
+    "payments": _("My payments"),
 }
 
 _JOURNEY_OF_SCREEN = {screen: journey for journey, steps in JOURNEY_STEPS.items() for screen in steps}

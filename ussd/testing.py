@@ -146,7 +146,7 @@ class UssdPhone:
 LANGUAGE_KEYS = {"en": "1", "fr": "2", "sw": "3", "ar": "4"}
 
 # Main-menu keys.
-APPLY, MY_APPLICATIONS, COMPLAINT, TRACK, CALL_ME_BACK, LANGUAGE = "1", "2", "3", "4", "5", "6"
+APPLY, MY_APPLICATIONS, MY_PAYMENTS, COMPLAINT, TRACK, CALL_ME_BACK, LANGUAGE = "1", "2", "3", "4", "5", "6", "7"
 
 
 def apply_answers(*, region: str = "1", district: str = "1", name: str = "Amina Wanjiru") -> list[str]:

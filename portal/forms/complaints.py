@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from grievances.models import CallbackRequest, Category
 from grievances.services import MAX_DESCRIPTION_LENGTH
-from portal.citizens import programme_applications_of_user
+from portal.citizens import payments_of_user, programme_applications_of_user
 from portal.forms.base import CitizenForm, PhoneField
+from registry.payments import format_amount
 
 COMPLAINT_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.DECISION_APPEAL]
 
@@ -18,6 +20,10 @@ class OwnRequestField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj.programme.name()} · {obj.application.reference}"
+
+
+class OwnPaymentField(forms.TypedChoiceField):
+    """One of the signed-in citizen's latest payments, by id."""
 
 
 class ComplaintForm(CitizenForm):
@@ -47,6 +53,13 @@ class ComplaintForm(CitizenForm):
         empty_label=_("Not about an application"),
         error_messages={"invalid_choice": _("Choose one of your applications, or none.")},
     )
+    payment = OwnPaymentField(
+        label=_("Which payment did not arrive? (for a payment not received)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of your payments, or none.")},
+    )
     anonymous = forms.BooleanField(
         label=_("Keep me anonymous"),
         help_text=_(
@@ -64,11 +77,19 @@ class ComplaintForm(CitizenForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.signed_in = user is not None
+        self.payments = {}
         if self.signed_in:
             self.fields["related"].queryset = programme_applications_of_user(user).prefetch_related("programme__names")
             del self.fields["phone"]
+            self.payments = {payment.pk: payment for payment in payments_of_user(user)}
         else:
             del self.fields["related"]
+        if self.payments:
+            self.fields["payment"].choices = [("", _("Not about a payment"))] + [
+                (pk, payment_label(payment)) for pk, payment in self.payments.items()
+            ]
+        else:
+            del self.fields["payment"]
 
     def clean(self):
         data = super().clean()
@@ -82,9 +103,25 @@ class ComplaintForm(CitizenForm):
                     "phone", _("An anonymous complaint keeps no phone number. Leave it empty, or untick the box.")
                 )
             data["phone"] = ""
+            if data.get("payment"):
+                self.add_error(
+                    "payment", _("An anonymous complaint cannot name your payment. Choose one or the other.")
+                )
         elif not self.signed_in and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("Enter your phone number, or tick the box to stay anonymous."))
+        if data.get("payment") and data.get("category") != Category.PAYMENT_NOT_RECEIVED:
+            self.add_error("payment", _("Name a payment only for a complaint about a payment not received."))
+        data["payment"] = self.payments.get(data.get("payment")) if data.get("payment") else None
         return data
+
+
+def payment_label(payment) -> str:
+    """``Old-age pension · KES 2,000 · Sent · 5 December 2026`` in the active language."""
+    day = formats.date_format(payment.payment_date, "j F Y")
+    return (
+        f"{payment.programme_application.programme.name()} · {format_amount(payment.amount, payment.currency)} · "
+        f"{payment.get_status_display()} · {day}"
+    )
 
 
 class TrackForm(CitizenForm):

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.utils.html import format_html
 
 from grievances.models import Grievance
-from registry.models import ProgrammeApplication
+from registry.models import Payment, ProgrammeApplication
+from registry.payments import format_amount
 
 register = template.Library()
 
@@ -16,6 +17,9 @@ STATUS_STYLE = {
     ProgrammeApplication.Status.NOT_ELIGIBLE: "refused",
     Grievance.Status.RESOLVED: "done",
     Grievance.Status.CLOSED: "done",
+    Payment.Status.PAID: "done",
+    Payment.Status.FAILED: "refused",
+    Payment.Status.RETURNED: "refused",
 }
 
 
@@ -53,3 +57,9 @@ def ussd_code() -> str:
 def ltr(value) -> str:
     """Keep a reference, a phone number or a code in left-to-right order inside right-to-left text."""
     return format_html('<span dir="ltr">{}</span>', value)
+
+
+@register.filter
+def amount(payment: Payment) -> str:
+    """A payment's amount with its currency, written the same way on every channel (``KES 2,000``)."""
+    return format_amount(payment.amount, payment.currency)

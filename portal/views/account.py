@@ -26,6 +26,7 @@ from portal import preferences
 from portal.citizens import (
     applications_of_user,
     grievances_of_user,
+    payments_of_user,
     phone_of,
     programme_applications_of_user,
 )
@@ -46,6 +47,7 @@ def overview(request):
             "phone": phone_of(request.user),
             "applications": applications_of_user(request.user),
             "grievances": grievances_of_user(request.user),
+            "payments": payments_of_user(request.user),
         },
     )
 

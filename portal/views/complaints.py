@@ -11,7 +11,7 @@ from django.utils import translation
 
 from grievances.services import GrievanceError, file_grievance
 from portal.citizens import is_citizen, people_of, phone_of
-from portal.forms.complaints import ComplaintForm
+from portal.forms.complaints import COMPLAINT_CATEGORIES, ComplaintForm
 from portal.limits import over_limit, phone_from_post
 from portal.views.common import idempotency_key_from, new_form_token, too_many_requests
 
@@ -25,13 +25,18 @@ def _complainant_and_phone(request, related) -> tuple[object | None, str]:
     return person, "" if person else phone
 
 
+def _known_category(value: str | None) -> str | None:
+    """A category named in the link that led here (e.g. from "My payments"), if it is one."""
+    return value if value in dict(COMPLAINT_CATEGORIES) else None
+
+
 def complain(request):
     """Take a complaint; show its reference (and PIN, once) on the response."""
     citizen = is_citizen(request)
     form = ComplaintForm(
         request.POST if request.method == "POST" else None,
         user=request.user if citizen else None,
-        initial={"token": new_form_token("complaint")},
+        initial={"token": new_form_token("complaint"), "category": _known_category(request.GET.get("category"))},
     )
     if request.method == "POST":
         anonymous = bool(request.POST.get("anonymous"))
@@ -55,6 +60,7 @@ def complain(request):
                     phone=phone,
                     anonymous=data["anonymous"],
                     related_programme_application=None if data["anonymous"] else data.get("related"),
+                    related_payment=None if data["anonymous"] else data.get("payment"),
                     idempotency_key=idempotency_key_from(data["token"], "complaint"),
                 )
             except GrievanceError as exc:

@@ -14,6 +14,8 @@ from django.utils.translation import pgettext
 
 from grievances.models import Category
 from grievances.services import MAX_DESCRIPTION_LENGTH, file_grievance
+from registry.models import Payment
+from registry.queries import latest_payments
 from ussd.engine import (
     ConfirmScreen,
     Context,
@@ -28,6 +30,7 @@ from ussd.engine import (
     register,
 )
 from ussd.people import person_for_phone
+from ussd.screens.payments import PAYMENTS_LISTED, payment_line
 from ussd.wording import facts_then, pin_line, reference_line
 
 # Appeals of a decision are made from "My applications", where the decision is known.
@@ -43,6 +46,18 @@ def clean_description(raw: str) -> str:
     return text
 
 
+def _own_payment(ctx: Context) -> Payment | None:
+    """The payment chosen on the previous screens, if it is one to this phone's applications."""
+    pk = ctx.answers.get("complaint_payment")
+    if not pk:
+        return None
+    return (
+        Payment.objects.select_related("programme_application__application__applicant")
+        .filter(pk=pk, programme_application__application__applicant__phone=ctx.phone)
+        .first()
+    )
+
+
 @register
 class ComplaintCategoryScreen(MenuScreen):
     name = "complaint_category"
@@ -56,6 +71,28 @@ class ComplaintCategoryScreen(MenuScreen):
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         ctx.answers["complaint_category"] = value
+        ctx.answers.pop("complaint_payment", None)
+        if value == Category.PAYMENT_NOT_RECEIVED and latest_payments(ctx.phone):
+            return Goto("complaint_payment")
+        return Goto("complaint_text")
+
+
+@register
+class ComplaintPaymentScreen(MenuScreen):
+    """Which payment did not arrive: the officer then sees what the payment system reported."""
+
+    name = "complaint_payment"
+
+    def render(self, ctx: Context) -> Prompt:
+        payments = latest_payments(ctx.phone, per_programme=2)[:PAYMENTS_LISTED]
+        return Prompt(
+            pgettext("ussd", "Which payment did not arrive?"),
+            options=[Option(payment_line(p, ctx.language), p.pk) for p in payments]
+            + [Option(pgettext("ussd", "Another one"), 0)],
+        )
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        ctx.answers["complaint_payment"] = value or None
         return Goto("complaint_text")
 
 
@@ -71,6 +108,10 @@ class ComplaintTextScreen(InputScreen):
 
     def accept(self, ctx: Context, value: str) -> Outcome:
         ctx.answers["complaint_text"] = value
+        if ctx.answers.get("complaint_payment"):
+            # A complaint about one's own payment keeps the phone: the payment names the person anyway.
+            ctx.answers["complaint_anonymous"] = False
+            return Goto("complaint_confirm")
         return Goto("complaint_privacy")
 
 
@@ -116,6 +157,7 @@ class ComplaintConfirmScreen(ConfirmScreen):
                 complainant=None if anonymous else person_for_phone(ctx.phone),
                 phone="" if anonymous else ctx.phone,
                 anonymous=anonymous,
+                related_payment=None if anonymous else _own_payment(ctx),
                 idempotency_key=f"ussd:{ctx.session_id}:complaint",
             )
         except ValidationError as exc:

@@ -58,6 +58,7 @@ class MainScreen(MenuScreen):
             options=[
                 Option(pgettext("ussd", "Apply"), "apply"),
                 Option(pgettext("ussd", "My applications"), "my_applications"),
+                Option(pgettext("ussd", "My payments"), "my_payments"),
                 Option(pgettext("ussd", "Make a complaint"), "complaint_category"),
                 Option(pgettext("ussd", "Track a complaint"), "track_reference"),
                 Option(pgettext("ussd", "Call me back"), "callback_reason"),

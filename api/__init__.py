@@ -1,0 +1,1 @@
+"""The partner channel: DCI social-registry and enrolment endpoints, payments in, partner credentials."""
