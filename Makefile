@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format messages compile-messages migrate seed install worker beat clean
+.PHONY: run run-mis test lint format messages compile-messages migrate seed install worker beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ seed: migrate
 
 run: compile-messages seed
 	DJANGO_DEBUG=True $(PY) manage.py runserver $(HOST)
+
+# A fake programme MIS beside `make run`: it enrols new old-age-pension applicants and pays them.
+run-mis: migrate
+	@eval "$$($(PY) manage.py create_partner --demo-mis --print-env)" && \
+	  $(PY) -m tests.fakes.fake_mis --lango http://$(HOST) --programme old-age-pension \
+	    --client-id "$$LANGO_CLIENT_ID" --client-secret "$$LANGO_CLIENT_SECRET"
 
 test: compile-messages
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -33,21 +33,32 @@ MAX_PAGE_SIZE = 100
 EVENT_TYPES = {"REGISTER", "UPDATE", "ANY"}
 
 
-def dci_endpoint(*, action: str, scope: str, name: str) -> Callable:
-    """Wrap a handler ``(partner, envelope) -> JsonResponse`` with authentication, parsing and errors."""
+def dci_endpoint(
+    *, action: str, scope: str, name: str, answer_action: str = "", empty_answer: Callable | None = None
+) -> Callable:
+    """Wrap a handler ``(partner, envelope) -> JsonResponse`` with authentication, parsing and errors.
+
+    A sync endpoint names its answer's action and how to build an empty answer, so that its
+    errors have the shape of its answers (see ``envelope.error_response``).
+    """
 
     def decorate(handler: Callable[[Partner, Envelope], JsonResponse]) -> Callable:
         @csrf_exempt
         @require_POST
         def view(request: HttpRequest) -> JsonResponse:
+            parsed = None
             try:
                 partner = partner_for(request, scope)
                 parsed = envelope.read_envelope(request.body, action=action)
                 check_signature(partner, parsed)
                 return handler(partner, parsed)
             except EnvelopeError as error:
+                if parsed is not None and not error.transaction_id:
+                    error.transaction_id = parsed.transaction_id
                 headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else None
-                return envelope.error_response(error, headers=headers)
+                return envelope.error_response(
+                    error, headers=headers, answer_action=answer_action, empty_answer=empty_answer
+                )
 
         view.__name__ = name
         return view
@@ -55,10 +66,28 @@ def dci_endpoint(*, action: str, scope: str, name: str) -> Callable:
     return decorate
 
 
+def empty_search_answer(transaction_id: str, correlation_id: str) -> dict:
+    return {"transaction_id": transaction_id, "correlation_id": correlation_id, "search_response": []}
+
+
+def empty_status_answer(transaction_id: str, correlation_id: str) -> dict:
+    return {
+        "transaction_id": transaction_id,
+        "correlation_id": correlation_id,
+        "txnstatus_response": {"txn_type": "search", "txn_status": empty_search_answer(transaction_id, correlation_id)},
+    }
+
+
 # --- Search ---------------------------------------------------------------------------------
 
 
-@dci_endpoint(action="search", scope=REGISTRY_SEARCH, name="sync_search")
+@dci_endpoint(
+    action="search",
+    scope=REGISTRY_SEARCH,
+    name="sync_search",
+    answer_action="on-search",
+    empty_answer=empty_search_answer,
+)
 def sync_search(partner: Partner, request: Envelope) -> JsonResponse:
     items = _search_requests(request)
     correlation_id = envelope.new_id("corr")
@@ -288,7 +317,13 @@ def unsubscribe(partner: Partner, request: Envelope) -> JsonResponse:
 # --- Transaction status -----------------------------------------------------------------------
 
 
-@dci_endpoint(action="txn-status", scope=REGISTRY_SEARCH, name="sync_txn_status")
+@dci_endpoint(
+    action="txn-status",
+    scope=REGISTRY_SEARCH,
+    name="sync_txn_status",
+    answer_action="txn-on-status",
+    empty_answer=empty_status_answer,
+)
 def sync_txn_status(partner: Partner, request: Envelope) -> JsonResponse:
     correlation_id = envelope.new_id("corr")
     message, known = _txn_status(partner, request, correlation_id)

@@ -31,7 +31,17 @@ from registry.references import normalise_reference
 MAX_BENEFICIARIES = 500
 
 
-@dci_endpoint(action="notify", scope=ENROLMENT_WRITE, name="enrolment_updates")
+def _empty_enrolment_answer(transaction_id: str, correlation_id: str) -> dict:
+    return {"transaction_id": transaction_id, "correlation_id": correlation_id, "enrolled_response": []}
+
+
+@dci_endpoint(
+    action="notify",
+    scope=ENROLMENT_WRITE,
+    name="enrolment_updates",
+    answer_action="on-notify",
+    empty_answer=_empty_enrolment_answer,
+)
 def enrolment_updates(partner: Partner, request: Envelope) -> JsonResponse:
     updates = request.message.get("enrolled_updates")
     beneficiaries = updates.get("beneficiaries") if isinstance(updates, dict) else None
@@ -119,7 +129,13 @@ def _all_programme_codes() -> list[str]:
     return list(Programme.objects.values_list("code", flat=True))
 
 
-@dci_endpoint(action="search", scope=ENROLMENT_READ, name="enrolled")
+@dci_endpoint(
+    action="search",
+    scope=ENROLMENT_READ,
+    name="enrolled",
+    answer_action="on-search",
+    empty_answer=_empty_enrolment_answer,
+)
 def enrolled(partner: Partner, request: Envelope) -> JsonResponse:
     criteria = request.message.get("enrolled_criteria")
     if not isinstance(criteria, dict):

@@ -42,15 +42,29 @@ ERROR_CODES = frozenset(
 )
 
 
-class EnvelopeError(Exception):
-    """A request that cannot be taken: its HTTP status, a DCI error code and a message for the partner."""
+# Header reason codes of the specification (``MsgHeaderStatusReasonCode``) for the errors they name.
+HEADER_REASONS = {
+    "version": "rjct.version.invalid",
+    "message_ts": "rjct.message_ts.invalid",
+    "action": "rjct.action.invalid",
+}
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+
+class EnvelopeError(Exception):
+    """A request that cannot be taken: its HTTP status, a DCI error code and a message for the partner.
+
+    ``about`` names the header field at fault, when there is one (``version``, ``message_ts``,
+    ``action``), for the header reason code of a sync answer.
+    """
+
+    def __init__(self, status: int, code: str, message: str, *, about: str = "", transaction_id: str = "") -> None:
         assert code in ERROR_CODES, code
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.about = about
+        self.transaction_id = transaction_id
 
 
 @dataclass(frozen=True)
@@ -120,14 +134,18 @@ def read_envelope(body: bytes, *, action: str) -> Envelope:
         raise EnvelopeError(400, "err.signature.invalid", "The signature must be a string.")
     version = header.get("version", VERSION)
     if version != VERSION:
-        raise EnvelopeError(400, "err.version.not_supported", f"Version {VERSION} is the one supported.")
+        raise EnvelopeError(
+            400, "err.version.not_supported", f"Version {VERSION} is the one supported.", about="version"
+        )
     message_id = header.get("message_id")
     if not isinstance(message_id, str) or not message_id or len(message_id) > MAX_ID:
         raise EnvelopeError(400, "err.request.bad", "header.message_id must be a string of 1 to 99 characters.")
     if parse_timestamp(header.get("message_ts")) is None:
-        raise EnvelopeError(400, "err.request.bad", "header.message_ts must be a date-time with its offset.")
+        raise EnvelopeError(
+            400, "err.request.bad", "header.message_ts must be a date-time with its offset.", about="message_ts"
+        )
     if header.get("action") != action:
-        raise EnvelopeError(400, "err.request.bad", f"header.action must be {action!r} here.")
+        raise EnvelopeError(400, "err.request.bad", f"header.action must be {action!r} here.", about="action")
     transaction_id = message.get("transaction_id")
     if not isinstance(transaction_id, str) or not transaction_id or len(transaction_id) > MAX_ID:
         raise EnvelopeError(400, "err.request.bad", "message.transaction_id must be a string of 1 to 99 characters.")
@@ -158,18 +176,29 @@ def ack(correlation_id: str, *, status: int = 202) -> JsonResponse:
     )
 
 
-def error_response(error: EnvelopeError, *, headers: dict | None = None) -> JsonResponse:
-    """An error in the DCI envelope (and the specification's ``errors`` list) with its HTTP status."""
+def error_response(
+    error: EnvelopeError, *, headers: dict | None = None, answer_action: str = "", empty_answer=None
+) -> JsonResponse:
+    """An error with its HTTP status, shaped as the endpoint's answers are.
+
+    An async endpoint answers errors as a ``Response`` with ``ack_status: "ERR"``; a sync one as its
+    own answer (``answer_action``, e.g. ``on-search``) with a rejected header and an empty message
+    built by ``empty_answer(transaction_id, correlation_id)``. Both carry the specification's
+    ``errors`` list, which is what a 401 or 403 is read as.
+    """
     detail = {"code": error.code, "message": error.message[:999]}
-    body = {
-        "message": {
-            "ack_status": "ERR",
-            "timestamp": now_iso(),
-            "correlation_id": new_id("corr"),
-            "error": detail,
-        },
-        "errors": [detail],
-    }
+    correlation_id = new_id("corr")
+    if answer_action and empty_answer is not None and error.status not in (401, 403):
+        header = answer_header(answer_action, receiver_id="", status="rjct", count=0)
+        header["status_reason_message"] = error.message[:999]
+        if error.about in HEADER_REASONS:
+            header["status_reason_code"] = HEADER_REASONS[error.about]
+        body = {"header": header, "message": empty_answer(error.transaction_id, correlation_id), "errors": [detail]}
+    else:
+        body = {
+            "message": {"ack_status": "ERR", "timestamp": now_iso(), "correlation_id": correlation_id, "error": detail},
+            "errors": [detail],
+        }
     response = JsonResponse(body, status=error.status)
     for name, value in (headers or {}).items():
         response[name] = value

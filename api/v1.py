@@ -80,11 +80,23 @@ class PaymentEventIn(Schema):
     )
     programme: str = Field(min_length=1, max_length=40, description="The programme's code.")
     status: Literal["scheduled", "sent", "paid", "failed", "returned"]
-    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    amount: str = Field(
+        pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+        description="The amount in the currency, as a decimal string: 2000 or 2000.50.",
+        examples=["2000.00"],
+    )
     currency: str = Field(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")
     channel: Literal["mobile_money", "bank", "cash_point"]
     payment_date: date = Field(description="The day the money is (or was) due to reach the person.")
     occurred_at: datetime = Field(description="When this event happened, with its time zone.")
+
+    @field_validator("payment_date", "occurred_at", mode="before")
+    @classmethod
+    def _written_out(cls, value):
+        """Dates are ISO 8601 strings: a bare number is not taken for one."""
+        if not isinstance(value, str):
+            raise ValueError("write it as an ISO 8601 string, e.g. 2026-12-05 or 2026-12-01T09:30:00+03:00.")
+        return value
 
     @field_validator("occurred_at")
     @classmethod
@@ -159,7 +171,7 @@ def _record(partner: Partner, event: PaymentEventIn, programmes) -> PaymentEvent
         application_reference=event.application_reference,
         programme_code=event.programme,
         status=event.status,
-        amount=event.amount,
+        amount=Decimal(event.amount),
         currency=event.currency.upper(),
         channel=event.channel,
         payment_date=event.payment_date,

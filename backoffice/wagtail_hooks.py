@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from backoffice import callbacks, dashboard
+from backoffice import callbacks, dashboard, partners
 from backoffice.applications.listing import ProgrammeApplicationViewSet
 from backoffice.callcentre import views as callcentre
 from backoffice.cases.queue import CaseQueueViewSet
@@ -54,6 +54,10 @@ def register_back_office_urls():
             name="lango_callcentre_appeal_case",
         ),
         path("reports/ussd-funnel/", UssdFunnelView.as_view(), name="ussd_funnel"),
+        path("partners/", partners.partner_list, name="lango_partners"),
+        path("partners/add/", partners.partner_form, name="lango_partner_add"),
+        path("partners/<int:pk>/", partners.partner_form, name="lango_partner_change"),
+        path("partners/<int:pk>/secret/", partners.new_secret, name="lango_partner_secret"),
     ]
 
 
@@ -100,6 +104,18 @@ def register_callbacks_menu_item():
         icon_name="mail",
         order=115,
         permission="grievances.view_callbackrequest",
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_partners_menu_item():
+    return PermissionMenuItem(
+        _("Partner systems"),
+        reverse("lango_partners"),
+        name="lango-partners",
+        icon_name="link",
+        order=900,
+        permission=partners.MANAGE,
     )
 
 

@@ -50,6 +50,7 @@ SMS_INBOUND = {"sms.views", "sms.urls", "sms.inbound", "sms.commands", "sms.hand
 # Channel-to-channel reads that are allowed, and why.
 ALLOWED_BETWEEN_CHANNELS: dict[tuple[str, str], str] = {
     ("backoffice", "ussd"): "the USSD funnel report reads the USSD channel's own session summaries (ussd.funnel)",
+    ("backoffice", "api"): "administrators register the partner API's partners and make their credentials",
 }
 
 

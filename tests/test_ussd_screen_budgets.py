@@ -200,6 +200,8 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     explorer.dial().go(MY_PAYMENTS)
     pay_every_request()
     explorer.dial().go(MY_PAYMENTS)
+    # A payment that did not arrive, named from the list of payments.
+    explorer.dial().go(COMPLAINT, "1", "1", "The money never came", "1")
     # A complaint kept anonymous, then tracked with its PIN from the same phone.
     explorer.dial().go(COMPLAINT, "7", "Nobody answers at the office", "2", "1")
     reference, pin = reference_and_pin(explorer.phone.screen)

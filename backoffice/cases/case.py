@@ -24,6 +24,7 @@ from grievances.audit import log_access
 from grievances.models import MAX_LEVEL, AccessLog, Grievance
 from grievances.queries import may_use_queue, visible_cases
 from grievances.services import TransitionError, transition
+from registry.payments import format_amount
 from registry.references import format_reference
 
 
@@ -31,7 +32,12 @@ def _visible_case_or_404(request, pk: int) -> Grievance:
     if not may_use_queue(request.user):
         raise PermissionDenied
     cases = visible_cases(request.user).select_related(
-        "complainant", "complainant__area", "related_programme_application__programme", "appeal_of", "decided_by"
+        "complainant",
+        "complainant__area",
+        "related_programme_application__programme",
+        "related_payment__programme_application__programme",
+        "appeal_of",
+        "decided_by",
     )
     return get_object_or_404(cases, pk=pk)
 
@@ -43,8 +49,11 @@ def _render(request, case: Grievance, *, revealed: bool = False) -> TemplateResp
         allowed.pop(workflow.Action.ESCALATE, None)
     visible = visible_cases(user)
     phone = case.contact_phone
+    payment = case.related_payment
     context = {
         "case": case,
+        "payment": payment,
+        "payment_amount": format_amount(payment.amount, payment.currency) if payment else "",
         "reference": format_reference(case.reference),
         "page_title": _("Case %(reference)s") % {"reference": format_reference(case.reference)},
         "header_title": _("Case %(reference)s") % {"reference": format_reference(case.reference)},
