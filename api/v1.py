@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -157,7 +158,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: Error
 def post_payments(request: HttpRequest, payload: PaymentEventsIn):
     partner: Partner = request.auth
     programmes = partner.programme_codes()
-    results = [_record(partner, event, programmes) for event in payload.events]
+    with transaction.atomic():  # one commit for the batch; each event is its own savepoint inside it
+        results = [_record(partner, event, programmes) for event in payload.events]
     recorded = sum(1 for result in results if result.result == "recorded")
     log_partner_call(partner.code, AccessLog.Action.CHANGE, "api.payments", records=recorded)
     return PaymentEventsOut(results=results)

@@ -88,7 +88,8 @@ def record_payment_event(report: PaymentReport, *, programmes: frozenset[str] | 
                 occurred_at=report.occurred_at,
             )
             if report.occurred_at >= payment.status_at:
-                _apply(payment, report)
+                if payment.status_at != report.occurred_at or payment.status != report.status:
+                    _apply(payment, report)
                 if report.status == Status.SENT:
                     _tell_sent(payment)  # once per payment: its dedupe key
             return PaymentResult(payment, event, created=True)
@@ -133,6 +134,7 @@ def _programme_application(report: PaymentReport) -> ProgrammeApplication:
     reference = normalise_reference(report.application_reference)
     pa = (
         ProgrammeApplication.objects.select_related("application__applicant", "programme")
+        .prefetch_related("programme__names")
         .filter(application__reference=reference, programme__code=report.programme_code)
         .first()
     )
@@ -145,20 +147,18 @@ def _programme_application(report: PaymentReport) -> ProgrammeApplication:
 
 def _locked_payment(report: PaymentReport, pa: ProgrammeApplication) -> Payment:
     payment = Payment.objects.select_for_update().filter(source=report.source, external_id=report.payment_id).first()
-    if payment is None:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                programme_application=pa,
-                source=report.source,
-                external_id=report.payment_id,
-                status=report.status,
-                amount=report.amount,
-                currency=report.currency.upper(),
-                channel=report.channel,
-                payment_date=report.payment_date,
-                status_at=report.occurred_at,
-            )
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment is None:  # the row we insert is ours until commit; a racing twin fails on the unique key
+        return Payment.objects.create(
+            programme_application=pa,
+            source=report.source,
+            external_id=report.payment_id,
+            status=report.status,
+            amount=report.amount,
+            currency=report.currency.upper(),
+            channel=report.channel,
+            payment_date=report.payment_date,
+            status_at=report.occurred_at,
+        )
     if payment.programme_application_id != pa.pk:
         raise PaymentError(_("This payment id belongs to another application."), code="conflict")
     return payment
