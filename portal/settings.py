@@ -317,3 +317,10 @@ USSD_HOPS_PER_PHONE_PER_MINUTE = env_int("USSD_HOPS_PER_PHONE_PER_MINUTE", 40, m
 # bench/ussd.py only: a Server-Timing header with the time spent inside Django.
 if env_bool("LANGO_BENCH_SERVER_TIMING", False):
     MIDDLEWARE.insert(0, "ussd.bench_timing.ServerTimingMiddleware")
+
+# --- Public statistics: disclosure rules, open data licence, nightly snapshot ------------------
+
+# No published count under this many cases (shown as "<10"); complementary suppression hides more.
+STATS_MIN_COUNT = env_int("STATS_MIN_COUNT", 10, minimum=2)
+# Rates, medians and averages only where they rest on at least this many cases.
+STATS_RATE_MIN_BASE = env_int("STATS_RATE_MIN_BASE", 10, minimum=1)
