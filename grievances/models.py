@@ -133,10 +133,20 @@ class Grievance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The citizen's verdict on the answer (grievances.ratings): given once, on any channel.
+    rating = models.PositiveSmallIntegerField(_("citizen's rating"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    rating_channel = models.CharField(_("rated through"), max_length=12, choices=Channel.choices, blank=True)
 
     class Meta:
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["status", "at_risk_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="grievance_rating_1_to_5",
+            )
+        ]
         permissions = [
             ("handle_grievance", "Can work on grievance cases"),
             ("supervise_grievances", "Can assign, escalate and reopen any case"),
@@ -164,6 +174,7 @@ class GrievanceEvent(models.Model):
         NOTE = "note", _("Internal note")
         REPLY = "reply", _("Reply")
         SMS = "sms", _("SMS sent")
+        RATING = "rating", _("Citizen's rating")
 
     grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)

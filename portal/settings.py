@@ -324,3 +324,5 @@ if env_bool("LANGO_BENCH_SERVER_TIMING", False):
 STATS_MIN_COUNT = env_int("STATS_MIN_COUNT", 10, minimum=2)
 # Rates, medians and averages only where they rest on at least this many cases.
 STATS_RATE_MIN_BASE = env_int("STATS_RATE_MIN_BASE", 10, minimum=1)
+# Days after an answer during which the citizen may rate it (1 to 5) on any channel.
+RATING_WINDOW_DAYS = env_int("RATING_WINDOW_DAYS", 30, minimum=1)
