@@ -269,3 +269,25 @@ class CallVerification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("caller verification")
         verbose_name_plural = _("caller verifications")
+
+
+class PublicStatsSnapshot(models.Model):
+    """The public statistics as published: tables already protected, worked out nightly from the cases.
+
+    Only what the public may read is stored (counts under the threshold never are): the page and
+    the open data files read the latest row and nothing else.
+    """
+
+    made_on = models.DateField(_("made on"), unique=True)
+    made_at = models.DateTimeField(_("made at"))
+    figures_to = models.DateField(_("figures to"))
+    data = models.JSONField(_("published tables"))
+
+    class Meta:
+        ordering = ["-made_on"]
+        get_latest_by = "made_on"
+        verbose_name = _("public statistics snapshot")
+        verbose_name_plural = _("public statistics snapshots")
+
+    def __str__(self) -> str:
+        return str(self.made_on)

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from portal.views import account, apply, callback, complaints, sign_in, tracking
+from portal.views import account, apply, callback, complaints, sign_in, stats, tracking
 
 app_name = "portal"
 
@@ -40,4 +40,9 @@ urlpatterns = [
     re_path(rf"^track/{REFERENCE}/rated/$", tracking.tracked_case_rated, name="tracked_case_rated"),
     re_path(rf"^track/{REFERENCE}/appeal/$", tracking.appeal_tracked_case, name="tracked_case_appeal"),
     path("call-me-back/", callback.call_me_back, name="call_me_back"),
+    path("stats/", stats.statistics, name="stats"),
+    path("stats/year/", stats.statistics, {"period": "current_year"}, name="stats_year"),
+    path("stats/data/", stats.open_data, name="stats_data"),
+    path("stats/data/datapackage.json", stats.datapackage, name="stats_datapackage"),
+    re_path(r"^stats/data/(?P<name>[a-z_]+)\.(?P<fmt>csv|json)$", stats.data_file, name="stats_data_file"),
 ]

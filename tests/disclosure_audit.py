@@ -54,41 +54,58 @@ def public_facts(tables: Sequence[LinkedTable]):
     return equations, bounds, links
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
-    matrix = [list(r) for r in rows]
-    rank, columns = 0, len(matrix[0]) if matrix else 0
-    for column in range(columns):
-        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][column] != 0), None)
+def _echelon(rows: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:
+    """Rows in reduced echelon form, as (pivot column, row)."""
+    basis: list[tuple[int, list[Fraction]]] = []
+    for row in rows:
+        row = _remainder(row, basis)
+        pivot = next((i for i, value in enumerate(row) if value != 0), None)
         if pivot is None:
             continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        for i in range(len(matrix)):
-            if i != rank and matrix[i][column] != 0:
-                factor = matrix[i][column] / matrix[rank][column]
-                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
-        rank += 1
-    return rank
+        row = [value / row[pivot] for value in row]
+        basis = [(p, [a - b[pivot] * c for a, c in zip(b, row, strict=True)]) for p, b in basis]
+        basis.append((pivot, row))
+    return basis
+
+
+def _remainder(row: list[Fraction], basis: list[tuple[int, list[Fraction]]]) -> list[Fraction]:
+    row = list(row)
+    for pivot, base in basis:
+        if row[pivot] != 0:
+            factor = row[pivot]
+            row = [a - factor * b for a, b in zip(row, base, strict=True)]
+    return row
 
 
 def linear_leaks(tables: Sequence[LinkedTable], threshold: int = 10) -> list[set]:
-    """Sets of counts (1 to threshold - 1 in all) whose sum follows from the published numbers by subtraction."""
+    """Sets of counts, 1 to threshold - 1 in all, whose sum follows from the published numbers by subtraction.
+
+    Counts of zero may join any set without changing its sum, so a set is reported when some mix of
+    it and zero counts is determined.
+    """
     atoms = atoms_of(tables)
     value = {atom: tables[atom[0]].count(atom[1], atom[2]) for atom in atoms}
     equations, _bounds, links = public_facts(tables)
-    rows = []
-    for members, _value in equations:
-        rows.append([Fraction(1 if atom in members else 0) for atom in atoms])
-    for left, right in links:
-        rows.append([Fraction((atom in left) - (atom in right)) for atom in atoms])
-    base = _rank(rows) if rows else 0
+    rows = [[Fraction(1 if atom in members else 0) for atom in atoms] for members, _value in equations]
+    rows += [[Fraction((atom in left) - (atom in right)) for atom in atoms] for left, right in links]
+    rows += [[Fraction(1 if atom == zero else 0) for atom in atoms] for zero in atoms if value[zero] == 0]
+    basis = _echelon(rows)
+    nonzero = [atom for atom in atoms if value[atom] > 0]
     leaks = []
-    for size in range(1, len(atoms) + 1):
-        for subset in itertools.combinations(atoms, size):
-            if not 0 < sum(value[a] for a in subset) < threshold:
+
+    def grow(start: int, chosen: list, total: int) -> None:
+        for i in range(start, len(nonzero)):
+            weight = total + value[nonzero[i]]
+            if weight >= threshold:
                 continue
-            vector = [Fraction(1 if atom in subset else 0) for atom in atoms]
-            if _rank([*rows, vector]) == base:
-                leaks.append(set(subset))
+            chosen.append(nonzero[i])
+            vector = [Fraction(1 if atom in chosen else 0) for atom in atoms]
+            if not any(_remainder(vector, basis)):
+                leaks.append(set(chosen))
+            grow(i + 1, chosen, weight)
+            chosen.pop()
+
+    grow(0, [], 0)
     return leaks
 
 
