@@ -415,3 +415,33 @@ def test_the_stored_snapshot_holds_no_count_under_ten(tempting):
                     continue
                 if column in ("received", "resolved", "ratings", "appeals_received", "appeals_decided"):
                     assert value == 0 or value >= 10
+
+
+def test_the_statistics_can_be_made_at_once_from_the_command_line(areas):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("make_public_statistics", stdout=out)
+
+    assert "Public statistics made for" in out.getvalue() and PublicStatsSnapshot.objects.count() == 1
+
+
+def test_a_snapshot_made_again_the_same_day_shows_at_once(client, areas):
+    make_cases(Cases(12, JUN_2026, area=areas["kilifi"]))
+    make_snapshot(NOW)
+    assert ">12<" in client.get("/stats/").content.decode()
+    make_cases(Cases(30, JUN_2026, area=areas["kilifi"]))
+
+    make_snapshot(NOW.replace(hour=9))
+
+    assert ">42<" in client.get("/stats/").content.decode()
+
+
+def test_in_january_this_year_has_no_figures_yet(client, areas):
+    make_cases(Cases(12, date(2026, 12, 1), area=areas["kilifi"]))
+    make_snapshot(timezone.make_aware(datetime(2027, 1, 10, 2, 15)))
+
+    body = client.get("/stats/year/").content.decode()
+
+    assert "No month of this year is over yet." in body
+    assert ">12<" in client.get("/stats/").content.decode()
