@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from grievances.models import Category, Grievance
 from grievances.public_queries import UNKNOWN_REGION
-from grievances.public_tables import CURRENT_YEAR, LAST_12_MONTHS, TABLES, TOTAL_ROW, WITHHELD_NOTE
+from grievances.public_tables import TABLES, TOTAL_ROW, WITHHELD_NOTE
 from grievances.ratings import SCORE_LABELS
 from portal.stats_charts import BarSeries, Label, bar_chart, line_chart
 from registry.models import Channel
@@ -291,6 +291,3 @@ class StatsPage:
                 [("ratings", _("Answers"))],
             ),
         }
-
-
-PERIOD_CHOICES = (LAST_12_MONTHS, CURRENT_YEAR)

@@ -325,7 +325,7 @@ def test_celery_beat_makes_the_snapshot_every_night(settings, areas):
 
     assert entry["task"] == "grievances.tasks.make_public_statistics"
     assert entry["schedule"].hour == {settings.STATS_SNAPSHOT_HOUR}
-    assert make_public_statistics.delay().get()["made_on"] == timezone.localdate().isoformat()
+    assert make_public_statistics.apply().get()["made_on"] == timezone.localdate().isoformat()
 
 
 def test_old_snapshots_are_let_go(settings, areas):
