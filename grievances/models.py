@@ -137,10 +137,20 @@ class Grievance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The citizen's verdict on the answer (grievances.ratings): given once, on any channel.
+    rating = models.PositiveSmallIntegerField(_("citizen's rating"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    rating_channel = models.CharField(_("rated through"), max_length=12, choices=Channel.choices, blank=True)
 
     class Meta:
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["status", "at_risk_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="grievance_rating_1_to_5",
+            )
+        ]
         permissions = [
             ("handle_grievance", "Can work on grievance cases"),
             ("supervise_grievances", "Can assign, escalate and reopen any case"),
@@ -168,6 +178,7 @@ class GrievanceEvent(models.Model):
         NOTE = "note", _("Internal note")
         REPLY = "reply", _("Reply")
         SMS = "sms", _("SMS sent")
+        RATING = "rating", _("Citizen's rating")
 
     grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -265,3 +276,25 @@ class CallVerification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("caller verification")
         verbose_name_plural = _("caller verifications")
+
+
+class PublicStatsSnapshot(models.Model):
+    """The public statistics as published: tables already protected, worked out nightly from the cases.
+
+    Only what the public may read is stored (counts under the threshold never are): the page and
+    the open data files read the latest row and nothing else.
+    """
+
+    made_on = models.DateField(_("made on"), unique=True)
+    made_at = models.DateTimeField(_("made at"))
+    figures_to = models.DateField(_("figures to"))
+    data = models.JSONField(_("published tables"))
+
+    class Meta:
+        ordering = ["-made_on"]
+        get_latest_by = "made_on"
+        verbose_name = _("public statistics snapshot")
+        verbose_name_plural = _("public statistics snapshots")
+
+    def __str__(self) -> str:
+        return str(self.made_on)

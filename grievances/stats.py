@@ -1,4 +1,5 @@
-"""Figures for the grievance dashboard: volumes, SLA compliance, time to resolve, overdue cases, weekly trend.
+"""Figures for the grievance dashboard: volumes, SLA compliance, time to resolve, overdue cases, weekly trend,
+citizens' ratings.
 
 Counts include sensitive cases (aggregates name no one); lists of cases leave out the sensitive
 ones for viewers who are not cleared for them.
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from grievances.models import Category, Grievance
+from grievances.ratings import RatingSummary, rating_summary
 
 WINDOW_DAYS = 90
 WEEKS = 12
@@ -39,6 +41,7 @@ class DashboardFigures:
     overdue_total: int
     overdue_hidden: int
     weeks: list[WeekCount] = field(default_factory=list)
+    ratings: RatingSummary = field(default_factory=RatingSummary)
 
     @property
     def sla_compliance(self) -> float | None:
@@ -140,4 +143,5 @@ def dashboard_figures(user, now: datetime | None = None) -> DashboardFigures:
         overdue_total=overdue_total,
         overdue_hidden=overdue_total - shown,
         weeks=weekly_counts(now),
+        ratings=rating_summary(since),
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from portal.views import account, apply, callback, complaints, sign_in, tracking
+from portal.views import account, apply, callback, complaints, sign_in, stats, tracking
 
 app_name = "portal"
 
@@ -29,9 +29,20 @@ urlpatterns = [
     ),
     re_path(rf"^account/complaints/{REFERENCE}/$", account.complaint_detail, name="account_complaint"),
     re_path(rf"^account/complaints/{REFERENCE}/appeal/$", account.complaint_appeal, name="account_complaint_appeal"),
+    re_path(rf"^account/complaints/{REFERENCE}/rate/$", account.complaint_rate, name="account_complaint_rate"),
+    re_path(rf"^account/complaints/{REFERENCE}/rated/$", account.complaint_rated, name="account_complaint_rated"),
     path("account/language/", account.language, name="account_language"),
     path("account/sms/", account.sms, name="account_sms"),
     path("complain/", complaints.complain, name="complain"),
     path("track/", tracking.track, name="track"),
+    re_path(rf"^track/{REFERENCE}/$", tracking.tracked_case, name="tracked_case"),
+    re_path(rf"^track/{REFERENCE}/rate/$", tracking.rate_tracked_case, name="tracked_case_rate"),
+    re_path(rf"^track/{REFERENCE}/rated/$", tracking.tracked_case_rated, name="tracked_case_rated"),
+    re_path(rf"^track/{REFERENCE}/appeal/$", tracking.appeal_tracked_case, name="tracked_case_appeal"),
     path("call-me-back/", callback.call_me_back, name="call_me_back"),
+    path("stats/", stats.statistics, name="stats"),
+    path("stats/year/", stats.statistics, {"period": "current_year"}, name="stats_year"),
+    path("stats/data/", stats.open_data, name="stats_data"),
+    path("stats/data/datapackage.json", stats.datapackage, name="stats_datapackage"),
+    re_path(r"^stats/data/(?P<name>[a-z_]+)\.(?P<fmt>csv|json)$", stats.data_file, name="stats_data_file"),
 ]

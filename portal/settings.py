@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import (
@@ -351,4 +352,31 @@ CELERY_BEAT_SCHEDULE["api-notify-subscribers"] = {
     "task": "api.tasks.notify_subscribers",
     "schedule": 60.0,
     "options": {"expires": 55},
+}
+
+# --- Public statistics: disclosure rules, open data licence, nightly snapshot ------------------
+
+# No published count under this many cases (shown as "<10"); complementary suppression hides more.
+STATS_MIN_COUNT = env_int("STATS_MIN_COUNT", 10, minimum=2)
+# Rates, medians and averages only where they rest on at least this many cases.
+STATS_RATE_MIN_BASE = env_int("STATS_RATE_MIN_BASE", 10, minimum=1)
+# Days after an answer during which the citizen may rate it (1 to 5) on any channel.
+RATING_WINDOW_DAYS = env_int("RATING_WINDOW_DAYS", 30, minimum=1)
+# Snapshots of the public statistics kept (one a day); the page shows the newest.
+STATS_KEEP_SNAPSHOT_DAYS = env_int("STATS_KEEP_SNAPSHOT_DAYS", 400, minimum=1)
+# The licence of the open data under /stats/data/, as a name and the address of its text.
+STATS_DATA_LICENCE = env_str("STATS_DATA_LICENCE", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
+STATS_DATA_LICENCE_URL = env_str("STATS_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# Who publishes the figures (named with the licence).
+STATS_PUBLISHER = env_str("STATS_PUBLISHER", "Lango")
+# Nightly, after midnight local time (beat's clock follows TIME_ZONE): the figures run to the end
+# of the last complete month.
+STATS_SNAPSHOT_HOUR = env_int("STATS_SNAPSHOT_HOUR", 2, minimum=0)
+if STATS_SNAPSHOT_HOUR > 23:
+    raise ImproperlyConfigured("STATS_SNAPSHOT_HOUR must be an hour of the day, 0 to 23.")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE["grievances-public-statistics"] = {
+    "task": "grievances.tasks.make_public_statistics",
+    "schedule": crontab(hour=STATS_SNAPSHOT_HOUR, minute=15),
+    "options": {"expires": 3 * 60 * 60},
 }

@@ -4,6 +4,9 @@ Forgiving about what phones and people do to text: case, extra spaces, punctuati
 keyword (``*help*``, ``Track: 2 4821 7730 5``), accents (``ETAT`` = ``ÉTAT``), Arabic
 diacritics, letter variants and the article (``الحالة`` = ``حالة``), Arabic-Indic digits and a
 keyword glued to its number (``TRACK2482177305``). The keyword tables are in ``sms.keywords``.
+
+A message that is one digit from 1 to 5 and nothing else (``4``, `` ٤. ``) is a rating: the
+answer to the SMS that told the person their case was answered.
 """
 
 from __future__ import annotations
@@ -58,6 +61,11 @@ KEYWORD_INDEX = _build_index()
 LANGUAGE_INDEX = {fold(name): code for code, names in LANGUAGE_NAMES.items() for name in names}
 
 
+# Not a keyword: a bare digit 1 to 5, the reply to "case answered, rate it".
+RATE = "rate"
+RATING_DIGITS = frozenset("12345")
+
+
 @dataclass(frozen=True)
 class ParsedCommand:
     """What an inbound SMS asks: ``command`` is ``None`` when no keyword was recognised."""
@@ -107,6 +115,9 @@ def _trim_argument(text: str) -> str:
 def parse_command(text: str) -> ParsedCommand:
     """Find the keyword an SMS starts with, the languages it belongs to and what follows it."""
     text = text or ""
+    bare = _trim_argument(fold(text))
+    if len(bare) == 1 and bare in RATING_DIGITS:
+        return ParsedCommand(RATE, argument=bare)
     start, end = _first_word(text)
     if start == end:
         return ParsedCommand(None, argument=_trim_argument(text))

@@ -14,15 +14,18 @@ from dataclasses import dataclass, field
 from django.utils import translation
 
 from grievances.models import CallbackRequest, Category, Grievance
+from grievances.ratings import RatingError, case_rated_lately_from_phone, case_to_rate_for_phone, rate_answer
 from grievances.services import CALLBACK_PROMISE_HOURS, file_grievance, request_callback
 from grievances.tracking import TrackingError, track_grievance
+from grievances.workflow import CitizenActor
 from registry import queries
+from registry.appeals import appeal_deadline
 from registry.models import Channel, Person
 from registry.payments import format_amount
-from registry.preferences import set_phone_language, set_sms_opt_out
+from registry.preferences import set_phone_language, set_sms_opt_out, sms_language
 from registry.references import format_reference
 from sms import keywords
-from sms.commands import ParsedCommand, parse_language_argument, parse_track_argument
+from sms.commands import RATE, ParsedCommand, parse_language_argument, parse_track_argument
 from sms.templates import fit_list, sms_date
 
 
@@ -164,7 +167,32 @@ def change_language(request: CommandRequest) -> Reply:
     return Reply("language_set", language=language)
 
 
+def rate(request: CommandRequest) -> Reply:
+    """Take a bare 1 to 5 as the rating of the phone's latest answered case; a poor one gets the appeal steps.
+
+    With no answer waiting for a rating, the digit means nothing by SMS: the help reply.
+    """
+    case = case_to_rate_for_phone(request.sender)
+    if case is None:
+        rated = case_rated_lately_from_phone(request.sender)
+        if rated is None:
+            return Reply("help")
+        return Reply("rating_already", {"reference": format_reference(rated.reference)})
+    language = sms_language(request.sender, case.language)
+    context = {"reference": format_reference(case.reference)}
+    actor = CitizenActor(channel=Channel.SMS, person=request.person(), phone=request.sender)
+    try:
+        result = rate_answer(case, int(request.argument), actor)
+    except RatingError:
+        return Reply("rating_already", context, language=language)
+    if result.offer_appeal:
+        context["due_date"] = sms_date(appeal_deadline(case.resolved_at))
+        return Reply("rating_poor", context, language=language)
+    return Reply("rating_thanks", context, language=language)
+
+
 HANDLERS: dict[str, Callable[[CommandRequest], Reply | None]] = {
+    RATE: rate,
     keywords.STATUS: show_status,
     keywords.COMPLAIN: complain,
     keywords.TRACK: track,

@@ -94,11 +94,11 @@ TEMPLATES: dict[str, str] = {
     # Translators: SMS when an officer replies on a case. At most 160 characters once filled (Arabic: 134).
     # The officer's words are read on USSD (they may be personal: no SMS carries them).
     "grievance_reply": N_("Lango: new reply on case %(reference)s. To read it dial %(ussd_code)s."),
-    # Translators: SMS when a case is resolved. %(due_date)s is the last day to appeal, as digits.
-    # At most 160 characters once filled (Arabic: 134).
+    # Translators: SMS when a case is resolved. It asks for a rating: the person replies with one digit, 1 to 5.
+    # %(due_date)s is the last day to appeal, as digits. At most 160 characters once filled (Arabic: 134).
     "grievance_resolved": N_(
-        "Lango: case %(reference)s answered. To read it, or appeal by %(due_date)s, "
-        "dial %(ussd_code)s or send %(kw_call)s"
+        "Lango: case %(reference)s answered. Rate it: reply 1 (bad) to 5 (good). "
+        "To read it or appeal by %(due_date)s dial %(ussd_code)s or send %(kw_call)s"
     ),
     # Translators: SMS when a case is not taken forward. %(due_date)s is the last day to appeal, as digits.
     # At most 160 characters once filled (Arabic: 134).
@@ -106,6 +106,16 @@ TEMPLATES: dict[str, str] = {
         "Lango: case %(reference)s not taken forward. For why, or to appeal by %(due_date)s, "
         "dial %(ussd_code)s or send %(kw_call)s"
     ),
+    # Translators: SMS reply to a rating of 3, 4 or 5. At most 120 characters once filled.
+    "rating_thanks": N_("Lango: thank you for rating the answer to case %(reference)s."),
+    # Translators: SMS reply to a rating of 1 or 2: how to appeal. %(due_date)s is the last day to appeal.
+    # At most 160 characters once filled (Arabic: 134).
+    "rating_poor": N_(
+        "Lango: thank you. Sorry the answer did not help. To appeal case %(reference)s by %(due_date)s "
+        "dial %(ussd_code)s or send %(kw_call)s"
+    ),
+    # Translators: SMS reply to a second rating of the same answer. At most 120 characters once filled.
+    "rating_already": N_("Lango: the answer to case %(reference)s is already rated. Thank you."),
     # Translators: SMS when a supervisor reopens a closed case. At most 120 characters once filled.
     "grievance_reopened": N_("Lango: case %(reference)s is open again. Answer by %(due_date)s."),
     # Translators: SMS when an application is accepted. %(programme)s is one short programme name.

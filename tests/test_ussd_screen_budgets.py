@@ -206,8 +206,10 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     explorer.dial().go(COMPLAINT, "7", "Nobody answers at the office", "2", "1")
     reference, pin = reference_and_pin(explorer.phone.screen)
     explorer.dial().go(TRACK, reference, pin)
-    # The same case answered at length by an officer, tracked again, and its answer appealed.
+    # The same case answered at length by an officer, tracked again, its answer rated and appealed.
     answer_case(reference, "We checked with the district office and the bank, and found no fault. " * 3)
+    # Rated poor (the appeal offered, declined), then appealed from the tracked case.
+    explorer.dial().go(TRACK, reference, pin, "2", "2", "2")
     explorer.dial().go(TRACK, reference, pin, "1", "The office is still closed every day", "1")
     # Call me back; the language screen from the main menu.
     explorer.dial().go(CALL_ME_BACK, "4")

@@ -23,6 +23,7 @@ from grievances.assignment import assignable_officers
 from grievances.audit import log_access
 from grievances.models import MAX_LEVEL, AccessLog, Grievance
 from grievances.queries import may_use_queue, visible_cases
+from grievances.ratings import score_label
 from grievances.services import TransitionError, transition
 from registry.payments import format_amount
 from registry.references import format_reference
@@ -72,6 +73,7 @@ def _render(request, case: Grievance, *, revealed: bool = False) -> TemplateResp
         "officers": assignable_officers(case) if workflow.Role.SUPERVISOR in workflow.roles_of(user, case) else [],
         "outcomes": [(o.value, o.label) for o in workflow.RESOLVE_OUTCOMES],
         "rejection_reasons": Grievance.RejectionReason.choices,
+        "rating_label": score_label(case.rating),
     }
     return TemplateResponse(request, "backoffice/case/detail.html", context)
 

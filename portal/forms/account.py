@@ -6,8 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from grievances.ratings import SCORE_LABELS, SCORES
 from grievances.services import MAX_DESCRIPTION_LENGTH
-from portal.forms.base import CitizenForm
+from portal.forms.base import CitizenForm, lazy_format
 
 
 class AppealForm(CitizenForm):
@@ -22,6 +23,28 @@ class AppealForm(CitizenForm):
         },
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def _score_choices() -> list[tuple[int, str]]:
+    return [
+        (score, lazy_format(_("%(score)s – %(label)s"), score=score, label=SCORE_LABELS[score])) for score in SCORES
+    ]
+
+
+class RatingForm(CitizenForm):
+    """The citizen's rating of an answer, from 1 (very poor) to 5 (very good)."""
+
+    score = forms.TypedChoiceField(
+        label=_("How good was our answer?"),
+        help_text=_("1 is very poor, 5 is very good. You can rate an answer once."),
+        choices=_score_choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a number from 1 to 5."),
+            "invalid_choice": _("Choose a number from 1 to 5."),
+        },
+    )
 
 
 class LanguageForm(CitizenForm):

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grievances.models import Category, Grievance
+from grievances.ratings import RatingError, can_rate, offers_appeal, rate_answer
 from grievances.services import (
     GrievanceError,
     TransitionError,
@@ -30,7 +31,7 @@ from portal.citizens import (
     phone_of,
     programme_applications_of_user,
 )
-from portal.forms.account import AppealForm, LanguageForm, SmsForm
+from portal.forms.account import AppealForm, LanguageForm, RatingForm, SmsForm
 from portal.limits import over_limit
 from portal.views.common import citizen_required, idempotency_key_from, new_form_token, too_many_requests
 from registry.appeals import appeal_deadline
@@ -129,10 +130,7 @@ def appeal(request, reference: str, programme: str):
     return render(request, "portal/account/appeal.html", {"pa": pa, "form": form})
 
 
-@citizen_required
-def complaint_detail(request, reference: str):
-    """One of the citizen's complaints or appeals with its public timeline."""
-    grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+def _complaint_page(request, grievance: Grievance, rating_form: RatingForm | None = None, status: int = 200):
     decided_at = grievance.resolved_at or grievance.closed_at
     return render(
         request,
@@ -142,6 +140,51 @@ def complaint_detail(request, reference: str):
             "events": grievance.events.filter(is_public=True),
             "can_appeal": can_appeal_grievance(grievance),
             "appeal_until": appeal_deadline(decided_at) if decided_at else None,
+            "rating_form": rating_form or (RatingForm() if can_rate(grievance) else None),
+            "rate_url": reverse("portal:account_complaint_rate", args=[grievance.reference]),
+        },
+        status=status,
+    )
+
+
+@citizen_required
+def complaint_detail(request, reference: str):
+    """One of the citizen's complaints or appeals with its public timeline (and, once answered, a rating)."""
+    return _complaint_page(request, get_object_or_404(grievances_of_user(request.user), reference=reference))
+
+
+@citizen_required
+def complaint_rate(request, reference: str):
+    """Take the citizen's rating of the answer to one of their complaints, then thank them."""
+    grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+    if request.method != "POST":
+        return redirect("portal:account_complaint", reference=reference)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _complaint_page(request, grievance, rating_form=form, status=400)
+    actor = CitizenActor(channel="web", person=grievance.complainant, phone=phone_of(request.user))
+    try:
+        rate_answer(grievance, form.cleaned_data["score"], actor)
+    except RatingError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:account_complaint", reference=reference)
+    return redirect("portal:account_complaint_rated", reference=reference)
+
+
+@citizen_required
+def complaint_rated(request, reference: str):
+    """Thank the citizen for their rating; after a poor one, the appeal is one click away."""
+    grievance = get_object_or_404(grievances_of_user(request.user), reference=reference)
+    if grievance.rating is None:
+        return redirect("portal:account_complaint", reference=reference)
+    offer = offers_appeal(grievance)
+    return render(
+        request,
+        "portal/rated.html",
+        {
+            "grievance": grievance,
+            "appeal_url": reverse("portal:account_complaint_appeal", args=[reference]) if offer else "",
+            "back_url": reverse("portal:account_complaint", args=[reference]),
         },
     )
 

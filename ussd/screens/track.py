@@ -1,8 +1,9 @@
 """Track a complaint: the reference (check digit verified before any lookup), a PIN when needed, the status.
 
 The case is shown on a screen of its own, so that an officer's long answer can be read page by
-page; while that answer can still be appealed, the screen offers the appeal (the appeal screens
-are shared with "My applications").
+page; once answered it asks for the person's rating of the answer (``ussd.screens.rating``) and,
+while the answer can still be appealed, offers the appeal (the appeal screens are shared with
+"My applications").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from grievances.models import Grievance
+from grievances.ratings import can_rate
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
 from registry.references import format_reference
@@ -50,6 +52,8 @@ def _summary_lines(case: TrackedCase) -> list[str]:
         )
     if case.last_reply:
         lines.append(pgettext("ussd", "Reply: %(reply)s") % {"reply": officer_words(case.last_reply)})
+    if grievance.rating is not None:
+        lines.append(pgettext("ussd", "Your rating: %(score)s of 5") % {"score": grievance.rating})
     return lines
 
 
@@ -116,11 +120,14 @@ class TrackResultScreen(MenuScreen):
         grievance = self._case(ctx)
         if grievance is None:
             return Prompt(pgettext("ussd", "We could not find a case with that reference."))
+        # Appeal keeps key 1 whatever else is offered: people who appealed before find it where it was.
         options = [Option(pgettext("ussd", "Appeal"), "appeal")] if can_appeal_grievance(grievance) else []
+        if can_rate(grievance):
+            options.append(Option(pgettext("ussd", "Rate the answer"), "rate"))
         return Prompt("", lines=_summary_lines(public_view(grievance)), options=options)
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         if self._case(ctx) is None:
             return main_menu()
         params = {"case": ctx.params.get("reference"), "pin_checked": ctx.params.get("pin_checked")}
-        return Goto("appeal_reason", params)
+        return Goto("rate_answer" if value == "rate" else "appeal_reason", params)

@@ -20,6 +20,7 @@ from backoffice import roles
 from backoffice.two_factor.staff import ensure_demo_totp
 from demo.areas_and_programmes import create_areas, create_programmes
 from demo.pages import create_site
+from grievances.public_stats import make_snapshot
 from registry.models import AdminArea, Programme
 
 ROLE_USERNAMES: dict[str, str] = {
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             create_site()
             users = [ensure_staff_user(username_for(role), role) for role in roles.ROLE_PERMISSIONS]
             users.append(ensure_superuser(ADMIN_USERNAME))
+        # The public statistics page shows the newest snapshot; make today's rather than wait for the night.
+        make_snapshot()
 
         self.stdout.write("Staff users:")
         for user in users:

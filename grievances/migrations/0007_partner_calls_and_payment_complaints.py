@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grievances', '0004_backoffice_workflow'),
+        ('grievances', '0006_public_stats_snapshot'),
         ('registry', '0007_payments_and_registry_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
