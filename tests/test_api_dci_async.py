@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from api import callbacks, notify
+from api import callbacks, notify, tasks
 from api.models import OutboundCallback, Subscription
 from api.scopes import REGISTRY_SEARCH, REGISTRY_SUBSCRIBE
 from tests.api_helpers import dci_body, make_partner, post_dci, search_message, token_for
@@ -16,6 +16,12 @@ from tests.backoffice_helpers import submit_application
 from tests.fakes.fake_mis import FakeMis
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(monkeypatch):
+    """The tasks a commit starts run in the test, whatever the broker (no worker runs here)."""
+    monkeypatch.setattr(tasks, "_start", lambda task, *args: task(*args))
 
 
 @pytest.fixture

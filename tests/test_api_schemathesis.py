@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import copy
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import schemathesis
 import yaml
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
@@ -44,6 +47,24 @@ DCI_CHECKS = [not_a_server_error, response_schema_conformance, content_type_conf
 FUZZ = hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
+@contextmanager
+def connection_kept():
+    """Schemathesis calls the WSGI app itself: keep the test's database connection open across its
+    requests, as Django's test client does (its end-of-request handler would close it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def call(case, bearer: str, checks=None) -> None:
+    with connection_kept():
+        case.call_and_validate(headers={"Authorization": f"Bearer {bearer}"}, checks=checks)
+
+
 @pytest.fixture
 def bearer(db, client, programmes):
     """A token of a partner holding every scope, for every programme."""
@@ -62,7 +83,7 @@ own = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 @own.parametrize()
 @FUZZ
 def test_lango_api_answers_within_its_own_schema_and_never_fails(case, bearer):
-    case.call_and_validate(headers={"Authorization": f"Bearer {bearer}"})
+    call(case, bearer)
 
 
 def _mended(name: str, paths: set[str]) -> dict | None:
@@ -117,7 +138,7 @@ if social is not None:
     @social.parametrize()
     @FUZZ
     def test_the_social_registry_endpoints_answer_within_the_dci_specification(case, bearer):
-        case.call_and_validate(headers={"Authorization": f"Bearer {bearer}"}, checks=DCI_CHECKS)
+        call(case, bearer, DCI_CHECKS)
 
 else:
 
@@ -131,7 +152,7 @@ if ibr is not None:
     @ibr.parametrize()
     @FUZZ
     def test_the_enrolment_endpoints_answer_within_the_dci_specification(case, bearer):
-        case.call_and_validate(headers={"Authorization": f"Bearer {bearer}"}, checks=DCI_CHECKS)
+        call(case, bearer, DCI_CHECKS)
 
 else:
 
