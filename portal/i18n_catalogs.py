@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "django"
 LANGUAGES = ("fr", "sw", "ar")
-SOURCE_DIRS = ("portal", "registry", "grievances", "ussd", "sms", "backoffice", "api", "content", "demo")
+SOURCE_DIRS = ("portal", "registry", "grievances", "ussd", "sms", "backoffice", "api", "content", "privacy", "demo")
 
 KEYWORDS = {
     "_": None,

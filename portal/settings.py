@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "backoffice",
     "api",
     "content",
+    "privacy",
     "demo",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
@@ -392,3 +393,42 @@ CELERY_BEAT_SCHEDULE["grievances-public-statistics"] = {
     "schedule": crontab(hour=STATS_SNAPSHOT_HOUR, minute=15),
     "options": {"expires": 3 * 60 * 60},
 }
+
+# --- Personal data: the retention table (DESIGN §11), applied nightly -------------------------
+
+# Years a closed case keeps its personal fields (names, phone, words) before they are anonymised.
+RETENTION_CLOSED_CASE_YEARS = env_int("RETENTION_CLOSED_CASE_YEARS", 5, minimum=1)
+# Days an application withdrawn from every programme keeps its answers: the deploying country's law.
+RETENTION_WITHDRAWN_APPLICATION_DAYS = env_int("RETENTION_WITHDRAWN_APPLICATION_DAYS", 365, minimum=0)
+# What is kept, how long (from when), then deleted or anonymised, and by which function. The
+# README, the privacy notice and "my data" read their periods from this table.
+RETENTION = [
+    {"what": "sign_in_codes", "keep": 30, "unit": "minutes", "after": "expired", "then": "delete",
+     "apply": "portal.retention.clear_sign_in_codes"},
+    {"what": "sign_in_sms", "keep": 30, "unit": "minutes", "after": "sent", "then": "delete",
+     "apply": "privacy.appliers.delete_sign_in_sms"},
+    {"what": "ussd_sessions", "keep": 90, "unit": "days", "after": "ended", "then": "delete",
+     "apply": "ussd.retention.delete_session_summaries"},
+    {"what": "inbound_sms", "keep": 1, "unit": "years", "after": "case_closed", "then": "anonymise",
+     "apply": "privacy.appliers.anonymise_inbound_sms"},
+    {"what": "closed_cases", "keep": RETENTION_CLOSED_CASE_YEARS, "unit": "years", "after": "closed",
+     "then": "anonymise", "apply": "privacy.appliers.anonymise_closed_cases"},
+    {"what": "access_logs", "keep": 2, "unit": "years", "after": "made", "then": "delete",
+     "apply": "privacy.appliers.delete_access_logs"},
+    {"what": "withdrawn_applications", "keep": RETENTION_WITHDRAWN_APPLICATION_DAYS, "unit": "days",
+     "after": "withdrawn", "then": "anonymise", "apply": "privacy.appliers.anonymise_withdrawn_applications"},
+]  # fmt: skip
+# Records changed per transaction by a retention run.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 500, minimum=1)
+# Hour (local time) of the nightly run.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 3, minimum=0)
+if RETENTION_HOUR > 23:
+    raise ImproperlyConfigured("RETENTION_HOUR must be an hour of the day, 0 to 23.")
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.apply_retention",
+    "schedule": crontab(hour=RETENTION_HOUR, minute=40),
+    "options": {"expires": 3 * 60 * 60},
+}
+# Every anonymisation is also appended here (one JSON line), a file kept apart from the database
+# backups, so that `manage.py reapply_erasures` can apply them again after a restore.
+ERASURE_LOG_FILE = env_str("ERASURE_LOG_FILE", "")

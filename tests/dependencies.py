@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portal", "registry", "grievances", "sms", "ussd", "backoffice", "api", "content", "demo")
+PACKAGES = ("portal", "registry", "grievances", "sms", "ussd", "backoffice", "api", "content", "privacy", "demo")
 
 WIRING = "wiring"
 CHANNEL = "channel"
