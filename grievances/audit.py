@@ -8,15 +8,26 @@ from grievances.models import AccessLog
 
 
 def log_access(
-    user, action: str, obj: models.Model | None = None, *, object_type: str = "", object_id: str = "", reason: str = ""
+    user,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    records: int | None = None,
 ) -> AccessLog:
-    """Record that ``user`` did ``action`` (view / change / export / reveal) on ``obj``."""
+    """Record that ``user`` did ``action`` (view / change / export / reveal) on ``obj``.
+
+    ``records`` says how many records a list or export showed, when the row stands for a list.
+    """
     return AccessLog.objects.create(
         user=user,
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         reason=reason[:200],
+        records=records,
     )
 
 

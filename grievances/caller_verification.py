@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from grievances.models import CallVerification, Grievance
+from grievances.queries import seal_sensitive
 from registry.models import AdminArea, Application, Person
 from registry.phones import normalise_phone
 from registry.references import ReferenceKind, is_valid_reference, normalise_reference
@@ -34,15 +35,22 @@ class CallerSearch:
     kind: str = ""  # "phone", "application", "grievance" or "" when the query was not understood
 
 
-def find_caller(query: str) -> CallerSearch:
-    """Find the people a phone number or an application / complaint reference belongs to."""
+def find_caller(query: str, agent) -> CallerSearch:
+    """Find the people a phone number or an application / complaint reference belongs to.
+
+    A complaint's reference finds its complainant only when ``agent`` may see that complaint, so a
+    sensitive case's reference matches nobody for an agent who is not cleared for it.
+    """
     raw = (query or "").strip()
     reference = normalise_reference(raw)
     if is_valid_reference(reference, ReferenceKind.APPLICATION):
         people = Person.objects.filter(applications__reference=reference)
         return CallerSearch(raw, list(people.distinct()), "application")
     if is_valid_reference(reference, ReferenceKind.GRIEVANCE):
-        people = Person.objects.filter(grievances__reference=reference)
+        cases = seal_sensitive(Grievance.objects.filter(reference=reference), agent)
+        if not cases.exists():
+            return CallerSearch(raw)
+        people = Person.objects.filter(grievances__in=cases)
         return CallerSearch(raw, list(people.distinct()), "grievance")
     try:
         phone = normalise_phone(raw)
@@ -108,7 +116,4 @@ def caller_applications(person: Person) -> QuerySet[Application]:
 
 def caller_grievances(agent, person: Person) -> QuerySet[Grievance]:
     """The caller's cases the agent may see (never sensitive ones without clearance)."""
-    cases = Grievance.objects.filter(complainant=person).order_by("-created_at")
-    if not agent.has_perm("grievances.view_sensitive_grievance"):
-        cases = cases.filter(is_sensitive=False)
-    return cases
+    return seal_sensitive(Grievance.objects.filter(complainant=person), agent).order_by("-created_at")

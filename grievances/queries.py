@@ -18,14 +18,30 @@ def may_use_queue(user) -> bool:
     return bool(getattr(user, "is_active", False)) and any(user.has_perm(p) for p in CASE_WORKER_PERMISSIONS)
 
 
+SENSITIVE_PERMISSION = "grievances.view_sensitive_grievance"
+
+
+def is_cleared_for_sensitive(user) -> bool:
+    """Tell whether ``user`` is cleared for sensitive cases (fraud, sexual exploitation, misconduct)."""
+    return bool(getattr(user, "is_active", False)) and user.has_perm(SENSITIVE_PERMISSION)
+
+
+def seal_sensitive(cases: QuerySet[Grievance], user) -> QuerySet[Grievance]:
+    """``cases`` without the sensitive ones unless ``user`` is cleared for them.
+
+    The one rule every staff screen, count and search applies to any set of cases it shows or
+    counts — the queue, a case's appeals, an application's appeals, a caller's cases, call-centre
+    matches, home panels and the dashboard's list.
+    """
+    return cases if is_cleared_for_sensitive(user) else cases.filter(is_sensitive=False)
+
+
 def visible_cases(user) -> QuerySet[Grievance]:
-    """The cases ``user`` may know exist: sensitive ones only for those cleared for them."""
+    """The cases ``user`` may know exist: none unless they work cases; sensitive ones only when cleared."""
     cases = Grievance.objects.select_related("assignee", "area")
     if not may_use_queue(user):
         return cases.none()
-    if not user.has_perm("grievances.view_sensitive_grievance"):
-        cases = cases.filter(is_sensitive=False)
-    return cases
+    return seal_sensitive(cases, user)
 
 
 def search_cases(cases: QuerySet[Grievance], query: str) -> QuerySet[Grievance]:

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from grievances.models import Category, Grievance
+from grievances.queries import seal_sensitive
 from grievances.ratings import RatingSummary, rating_summary
 
 WINDOW_DAYS = 90
@@ -128,8 +129,7 @@ def dashboard_figures(user, now: datetime | None = None) -> DashboardFigures:
         "area", "assignee"
     )
     overdue_total = overdue.count()
-    if not user.has_perm("grievances.view_sensitive_grievance"):
-        overdue = overdue.filter(is_sensitive=False)
+    overdue = seal_sensitive(overdue, user)
     shown = overdue.count()
     decided = decided_since(since)
     return DashboardFigures(

@@ -1,7 +1,8 @@
 """Africa's Talking USSD callbacks: one hop, and the end-of-session notification.
 
-The secret token in the path is compared in constant time; a wrong one is a 404. CSRF is exempt
-(AT cannot send a token); nothing else is relaxed.
+The secret token in the path is compared in constant time; a wrong one is a 404 whatever the method
+(the token is checked before anything else, so a GET cannot tell a right token from a wrong one).
+CSRF is exempt (AT cannot send a token); nothing else is relaxed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hmac
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,18 +25,23 @@ logger = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
-def _check_token(token: str) -> None:
+def _check_token(request: HttpRequest, token: str) -> HttpResponse | None:
+    """404 for a wrong token (any method); for the right one, 405 unless the request is a POST."""
     expected = settings.AT_CALLBACK_TOKEN
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
 
 
 @csrf_exempt
 @never_cache
-@require_POST
 def at_callback(request: HttpRequest, token: str) -> HttpResponse:
     """Answer one hop with ``CON …`` or ``END …``."""
-    _check_token(token)
+    refused = _check_token(request, token)
+    if refused:
+        return refused
     try:
         reply = answer_hop(Hop.from_form(request.POST))
     except Exception:  # the cache or the database is down: AT would show an HTTP error as a failure
@@ -46,10 +52,11 @@ def at_callback(request: HttpRequest, token: str) -> HttpResponse:
 
 @csrf_exempt
 @never_cache
-@require_POST
 def at_events(request: HttpRequest, token: str) -> HttpResponse:
     """Record how a session ended (status, duration, hops, last screen) and forget its state."""
-    _check_token(token)
+    refused = _check_token(request, token)
+    if refused:
+        return refused
     record_session_end(request.POST)
     return HttpResponse("OK", content_type=CONTENT_TYPE)
 

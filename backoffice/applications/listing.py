@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from backoffice.applications.views import application_page
 from backoffice.columns import DeadlineColumn
+from backoffice.pages import AccessLoggedListMixin
 from registry.decisions import visible_programme_applications
 from registry.models import Programme, ProgrammeApplication
 from registry.references import ReferenceKind, format_reference, is_valid_reference, normalise_reference
@@ -32,8 +33,11 @@ class ProgrammeApplicationFilterSet(WagtailFilterSet):
             self.filters["programme"].queryset = Programme.objects.filter(officers=user)
 
 
-class ProgrammeApplicationIndexView(IndexView):
-    """Applications to the programmes the officer decides, oldest decision due first."""
+class ProgrammeApplicationIndexView(AccessLoggedListMixin, IndexView):
+    """Applications to the programmes the officer decides, oldest decision due first (each read logged)."""
+
+    access_log_object_type = "registry.programmeapplication"
+    access_log_reason = "applications list"
 
     def user_has_permission(self, permission: str) -> bool:
         """Nothing is added from this list (cases and applications come from the channels)."""

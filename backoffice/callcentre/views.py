@@ -117,7 +117,7 @@ def find(request):
     """Search by phone or reference; show only how many records match, never who they are."""
     require_permission(request.user, PERMISSION)
     form = FindCallerForm(request.GET or None)
-    search = callers.find_caller(form.cleaned_data["q"]) if form.is_valid() else None
+    search = callers.find_caller(form.cleaned_data["q"], request.user) if form.is_valid() else None
     context = {
         "form": form,
         "search": search,
@@ -187,6 +187,14 @@ def caller(request, pk: int):
         }
         for case in callers.caller_grievances(request.user, person)
     ]
+    log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        object_type="grievances.grievance",
+        object_id="list",
+        reason=f"call centre: cases of person {person.pk}",
+        records=len(cases),
+    )
     complaint_form = ComplaintForm()
     del complaint_form.fields["phone"]  # a verified caller is answered on their own number
     context = {

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from backoffice.masking import mask_phone
+from backoffice.two_factor.staff import safe_next
 from grievances import workflow
 from grievances.assignment import assignable_officers
 from grievances.audit import log_access
@@ -162,4 +163,4 @@ def bulk_assign(request):
         messages.error(request, problem)
     if not ids:
         messages.warning(request, _("Choose at least one case."))
-    return redirect(request.POST.get("next") or reverse("lango_cases:index"))
+    return redirect(safe_next(request, reverse("lango_cases:index")))

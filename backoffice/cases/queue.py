@@ -24,6 +24,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from backoffice.columns import DeadlineColumn
+from backoffice.pages import AccessLoggedListMixin
 from grievances.assignment import assignable_officers
 from grievances.audit import log_access
 from grievances.models import MAX_LEVEL, SENSITIVE_CATEGORIES, AccessLog, Category, Grievance
@@ -104,8 +105,14 @@ class FlagsColumn(Column):
         return flags
 
 
-class CaseQueueView(IndexView):
-    """The queue: the cases a member of staff may see, filtered, searched and sorted by due date."""
+class CaseQueueView(AccessLoggedListMixin, IndexView):
+    """The queue: the cases a member of staff may see, filtered, searched and sorted by due date.
+
+    Each read of the list (the page, or its results refreshed by the filters) is one access-log row.
+    """
+
+    access_log_object_type = "grievances.grievance"
+    access_log_reason = "case queue"
 
     def user_has_permission(self, permission: str) -> bool:
         """Nothing is added from this list (cases and applications come from the channels)."""
@@ -150,13 +157,6 @@ class CaseQueueView(IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        log_access(
-            self.request.user,
-            AccessLog.Action.VIEW,
-            object_type="grievances.grievance",
-            object_id="search",
-            reason="queue search",
-        )
         return search_cases(queryset, self.search_query)
 
     @cached_property
@@ -203,6 +203,7 @@ class CaseQueueView(IndexView):
             object_type="grievances.grievance",
             object_id=spreadsheet_format,
             reason=f"{queryset.count()} case(s); {self.request.GET.urlencode()}"[:200],
+            records=queryset.count(),
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
 

@@ -68,8 +68,12 @@ def has_authenticator(user) -> bool:
 
 
 def safe_next(request, default: str) -> str:
-    """The ``next`` URL of the request when it stays on this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    """The ``next`` URL of the request when it stays on this site, else ``default``.
+
+    Every ``next`` a back-office view redirects to goes through here: ``https://evil.example/``,
+    ``//evil.example``, ``/\\evil.example`` and ``javascript:`` all give ``default``.
+    """
+    target = (request.POST.get("next") or request.GET.get("next") or "").strip()
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
