@@ -298,3 +298,30 @@ class PublicStatsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return str(self.made_on)
+
+
+class PinGuard(models.Model):
+    """How many wrong tracking PINs a reference had in its current day, and when the next try may come.
+
+    One row per reference and door (the website; USSD and SMS) that had a wrong PIN; counted with
+    atomic updates under a row lock (``grievances.tracking``), so that tries arriving together are
+    counted one by one.
+    """
+
+    class Door(models.TextChoices):
+        WEB = "web", _("Website")
+        PHONE = "phone", _("USSD or SMS")
+
+    reference = models.CharField(max_length=10)
+    door = models.CharField(max_length=8, choices=Door.choices, default=Door.WEB)
+    window_started_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reference", "door"], name="pin_guard_reference_door")]
+        verbose_name = _("tracking PIN guard")
+        verbose_name_plural = _("tracking PIN guards")
+
+    def __str__(self) -> str:
+        return self.reference

@@ -63,7 +63,7 @@ def file_grievance(
 ) -> FilingResult:
     """File a complaint, appeal or feedback from any channel, atomically, and acknowledge it.
 
-    An anonymous case keeps no person and no phone: it gets a 4-digit PIN, returned here once and
+    An anonymous case keeps no person and no phone: it gets a 6-digit PIN, returned here once and
     stored only as a hash. So does any case without a known complainant. Sensitive categories are
     flagged; the due date follows the category's SLA at the case's level; the timeline starts with
     a "received" event; an acknowledgement SMS (never naming the category) is queued when there

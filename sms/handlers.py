@@ -103,6 +103,7 @@ TRACKING_REPLIES = {
     "pin_required": "track_pin_required",
     "bad_pin": "track_bad_pin",
     "locked": "track_locked",
+    "unavailable": "track_unavailable",
 }
 
 

@@ -64,11 +64,13 @@ TEMPLATES: dict[str, str] = {
     # Translators: SMS reply to TRACK with an unknown reference. At most 120 characters.
     "track_not_found": N_("Lango: we found no case with that reference."),
     # Translators: SMS reply to TRACK from another phone without the case PIN. At most 120 characters.
-    "track_pin_required": N_("Lango: send %(kw_track)s %(reference)s and your 4-digit PIN."),
+    "track_pin_required": N_("Lango: send %(kw_track)s %(reference)s and your PIN."),
     # Translators: SMS reply to TRACK with a wrong PIN. At most 120 characters.
     "track_bad_pin": N_("Lango: that PIN is not right."),
     # Translators: SMS reply to TRACK after too many wrong PINs. At most 120 characters.
-    "track_locked": N_("Lango: too many wrong PINs. Try again in an hour."),
+    "track_locked": N_("Lango: too many wrong PINs. Try again later."),
+    # Translators: SMS reply to TRACK when PINs cannot be checked for a moment. At most 120 characters.
+    "track_unavailable": N_("Lango: we cannot check PINs just now. Try again in a few minutes."),
     # Translators: SMS reply to CALL. At most 120 characters.
     "callback_requested": N_("Lango: we will call you back within %(hours)s hours."),
     # Translators: SMS reply to HELP and to any message we do not understand. The %(kw_…)s are SMS keywords

@@ -56,7 +56,7 @@ def test_an_anonymous_complaint_shows_its_reference_and_pin_once(client):
     reference, pin = shown_reference_and_pin(body)
     grievance = Grievance.objects.get()
     assert grievance.reference == reference
-    assert re.fullmatch(r"\d{4}", pin)
+    assert re.fullmatch(r"\d{6}", pin)
     assert pin not in grievance.tracking_pin_hash
     assert pin not in str(dict(client.session))
     assert "We show the PIN only once" in body
@@ -65,7 +65,7 @@ def test_an_anonymous_complaint_shows_its_reference_and_pin_once(client):
 def test_an_anonymous_complaint_is_tracked_only_with_its_pin(client):
     reference, pin = shown_reference_and_pin(complain(client, anonymous="on").content.decode())
     without = client.post(url("track"), {"reference": reference, "pin": ""})
-    assert "Enter the 4-digit PIN" in without.content.decode()
+    assert "Enter the PIN" in without.content.decode()
     wrong = client.post(url("track"), {"reference": reference, "pin": "0000" if pin != "0000" else "1111"})
     assert "That PIN is not right." in wrong.content.decode()
     right = client.post(url("track"), {"reference": reference, "pin": pin})

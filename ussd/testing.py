@@ -26,7 +26,7 @@ def reference_and_pin(screen: str) -> tuple[str, str]:
         first, second, third, fourth = groups[start : start + 4]
         if (len(first), len(second), len(third), len(fourth)) == (1, 4, 4, 1):
             rest = groups[start + 4 :]
-            pin = rest[0] if rest and len(rest[0]) == 4 else ""
+            pin = rest[0] if rest and len(rest[0]) in (4, 6) else ""
             return first + second + third + fourth, pin
     raise AssertionError(f"No reference on the screen: {screen!r}")
 

@@ -134,7 +134,7 @@ class TrackForm(CitizenForm):
     )
     pin = forms.CharField(
         label=_("PIN"),
-        help_text=_("The 4-digit PIN you were given with the reference."),
+        help_text=_("The PIN you were given with the reference (6 digits, or 4 for older cases)."),
         max_length=8,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "narrow"}),

@@ -13,6 +13,7 @@ from grievances.services import GrievanceError, file_grievance
 from portal.citizens import is_citizen, people_of, phone_of
 from portal.forms.complaints import COMPLAINT_CATEGORIES, ComplaintForm
 from portal.limits import over_limit, phone_from_post
+from portal.tracked_cases import vouch_holder
 from portal.views.common import idempotency_key_from, new_form_token, too_many_requests
 
 
@@ -66,9 +67,12 @@ def complain(request):
             except GrievanceError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                return render(
+                response = render(
                     request,
                     "portal/complaints/done.html",
                     {"grievance": result.grievance, "pin": result.pin, "created": result.created},
                 )
+                if result.pin:
+                    vouch_holder(request, response, result.grievance.reference)
+                return response
     return render(request, "portal/complaints/form.html", {"form": form})

@@ -23,7 +23,7 @@ from portal.client_ip import client_ip
 from portal.forms.account import AppealForm, RatingForm
 from portal.forms.complaints import TrackForm
 from portal.limits import over_limit
-from portal.tracked_cases import may_act_on, remember_tracked
+from portal.tracked_cases import is_known_holder, may_act_on, remember_tracked, vouch_holder
 from portal.views.common import idempotency_key_from, new_form_token, too_many_requests
 
 # Which field a tracking error belongs to.
@@ -47,12 +47,17 @@ def track(request):
                     pin=form.cleaned_data["pin"],
                     phone=phone_of(request.user) if citizen else "",
                     requester=client_ip(request),
+                    known_holder=is_known_holder(request, reference),
                 )
             except TrackingError as error:
-                form.add_error("pin" if error.code in PIN_ERRORS else "reference", str(error.message))
+                field = "pin" if error.code in PIN_ERRORS else (None if error.code == "unavailable" else "reference")
+                form.add_error(field, str(error.message))
             else:
                 remember_tracked(request, case.grievance.reference)
-                return _show(request, case.grievance)
+                response = _show(request, case.grievance)
+                if form.cleaned_data["pin"]:
+                    vouch_holder(request, response, case.grievance.reference)
+                return response
     return render(request, "portal/complaints/track.html", {"form": form, "signed_in": citizen})
 
 
@@ -149,11 +154,14 @@ def appeal_tracked_case(request, reference: str):
                 form.add_error(None, exc.message)
             else:
                 remember_tracked(request, result.appeal.reference)
-                return render(
+                response = render(
                     request,
                     "portal/complaints/appeal_done.html",
                     {"grievance": result.appeal, "pin": result.pin, "created": result.pin is not None},
                 )
+                if result.pin:
+                    vouch_holder(request, response, result.appeal.reference)
+                return response
     return render(
         request,
         "portal/complaints/tracked_appeal.html",

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from grievances.models import Grievance
+from grievances.pins import clean_pin, looks_like_pin
 from grievances.ratings import can_rate
 from grievances.services import can_appeal_grievance
 from grievances.tracking import TrackedCase, TrackingError, check_reference, public_view, track_grievance
@@ -33,8 +34,6 @@ from ussd.engine import (
     register,
 )
 from ussd.wording import officer_words, reference_line
-
-PIN_LENGTH = 4
 
 
 def _summary_lines(case: TrackedCase) -> list[str]:
@@ -63,7 +62,7 @@ def _outcome(ctx: Context, reference: str, pin: str = "") -> Outcome:
     except TrackingError as exc:
         if exc.code == "pin_required":
             return Goto("track_pin", {"reference": reference})
-        if exc.code == "locked":
+        if exc.code in ("locked", "unavailable"):
             return End(str(exc.message), screen="track_locked")
         return Stay(str(exc.message))
     # Entitlement was checked just now; the session (kept on our side) remembers how.
@@ -92,12 +91,12 @@ class TrackPinScreen(InputScreen):
     name = "track_pin"
 
     def render(self, ctx: Context) -> Prompt:
-        return Prompt(pgettext("ussd", "The 4-digit PIN given with the reference:"))
+        return Prompt(pgettext("ussd", "The PIN given with the reference:"))
 
     def clean(self, ctx: Context, raw: str) -> str:
-        if not (raw.isascii() and raw.isdigit() and len(raw) == PIN_LENGTH):
-            raise Invalid(pgettext("ussd", "Type the 4 digits of the PIN."))
-        return raw
+        if not looks_like_pin(raw):
+            raise Invalid(pgettext("ussd", "Type the 6 digits of the PIN (4 for older cases)."))
+        return clean_pin(raw)
 
     def accept(self, ctx: Context, value: str) -> Outcome:
         return _outcome(ctx, ctx.params.get("reference", ""), pin=value)
