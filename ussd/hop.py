@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 
 import ussd.screens  # noqa: F401 - registers every screen with the engine
 from registry.phones import normalise_phone
+from registry.preferences import language_for_phone
 from ussd.engine import draft_to_keep, respond
 from ussd.layout import fit_text
 from ussd.ratelimit import counter_key, within_limit
@@ -85,7 +86,7 @@ def answer_hop(hop: Hop) -> str:
             return state.responses.get(state.text) or end(pgettext("ussd", "Please dial again."))
     hops_this_minute += 1
     if not within_limit(hops_this_minute):
-        with translation.override(state.language if state and state.language else settings.LANGUAGE_CODE):
+        with translation.override(_caller_language(state, phone)):
             return end(pgettext("ussd", "You are going too fast. Please wait a minute and dial again."))
 
     first_hop = state is None
@@ -104,6 +105,14 @@ def answer_hop(hop: Hop) -> str:
     state.remember_response(hop.text, reply)
     save_session_and_counter(state, counter, hops_this_minute, draft=draft_to_keep(state))
     return reply
+
+
+def _caller_language(state: SessionState | None, phone: str) -> str:
+    """The language to refuse a hop in: the session's, else the one the phone chose before."""
+    if state is not None and state.language:
+        return state.language
+    language = language_for_phone(phone)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @lru_cache(maxsize=4096)

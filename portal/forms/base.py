@@ -7,13 +7,28 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from registry.digits import ascii_digits
 from registry.phones import normalise_phone
 
 
 class CitizenForm(forms.Form):
-    """A form that leaves validation to the server, so every message is in the page's language."""
+    """A form that leaves validation to the server, so every message is in the page's language.
+
+    Every answer except free text is read through the one digits rule, so a PIN, a sign-in code, a
+    year or a count typed with Arabic, Persian or full-width digits means what it says.
+    """
 
     use_required_attribute = False
+
+    def _widget_data_value(self, widget, html_name):
+        value = super()._widget_data_value(widget, html_name)
+        if isinstance(widget, forms.Textarea):
+            return value
+        if isinstance(value, str):
+            return ascii_digits(value)
+        if isinstance(value, list | tuple):
+            return [ascii_digits(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 def _format(message, params: dict) -> str:

@@ -7,6 +7,7 @@ once, on the response to the form, and never written to the session.
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
 from grievances.services import GrievanceError, file_grievance
@@ -67,10 +68,20 @@ def complain(request):
             except GrievanceError as exc:
                 form.add_error(None, exc.messages[0])
             else:
+                grievance = result.grievance
+                owned = citizen and grievance.complainant_id is not None
                 response = render(
                     request,
                     "portal/complaints/done.html",
-                    {"grievance": result.grievance, "pin": result.pin, "created": result.created},
+                    {
+                        "grievance": grievance,
+                        "pin": result.pin,
+                        "created": result.created,
+                        # The owner follows the case on their account page; the PIN is for everyone else.
+                        "track_url": reverse("portal:account_complaint", args=[grievance.reference])
+                        if owned
+                        else reverse("portal:track"),
+                    },
                 )
                 if result.pin:
                     vouch_holder(request, response, result.grievance.reference)
