@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run run-mis test lint format messages compile-messages migrate seed install worker beat clean
+.PHONY: run run-mis reset-passwords test lint format messages compile-messages migrate seed install worker beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# New passwords (and the authenticator set-up) for every demo user, printed again.
+reset-passwords: migrate
+	$(PY) manage.py seed_demo --reset-passwords
+
+# Links in SMS point at this server unless PUBLIC_BASE_URL says otherwise.
 run: compile-messages seed
-	DJANGO_DEBUG=True $(PY) manage.py runserver $(HOST)
+	DJANGO_DEBUG=True PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST)}" $(PY) manage.py runserver $(HOST)
 
 # A fake programme MIS beside `make run`: it enrols new old-age-pension applicants and pays them.
 run-mis: migrate

@@ -209,3 +209,40 @@ def test_new_passwords_are_printed_when_debug_is_on(monkeypatch):
     password = line.rsplit(" ", 1)[-1]
     assert password.startswith("Sentinel-secret-")
     assert get_user_model().objects.get(username="editor").check_password(password)
+
+
+@pytest.mark.django_db
+def test_reset_passwords_gives_every_demo_user_a_new_printed_password_on_a_later_run(monkeypatch):
+    with override_settings(DEBUG=True):
+        seed()
+        counter = itertools.count()
+        monkeypatch.setattr(seed_demo, "generate_password", lambda: f"Second-run-{next(counter)}")
+        out = StringIO()
+        call_command("seed_demo", "--reset-passwords", stdout=out)
+
+    output = out.getvalue()
+    for username in [*seed_demo.ROLE_USERNAMES.values(), seed_demo.ADMIN_USERNAME]:
+        line = next(line for line in output.splitlines() if line.split()[:1] == [username])
+        password = line.rsplit(" ", 1)[-1]
+        assert password.startswith("Second-run-"), line
+        assert get_user_model().objects.get(username=username).check_password(password)
+    assert output.count("authenticator set-up: otpauth://") == len(seed_demo.ROLE_USERNAMES) + 1
+
+
+@pytest.mark.django_db
+def test_a_plain_second_run_says_how_to_get_new_passwords_and_keeps_the_old_ones():
+    with override_settings(DEBUG=True):
+        seed()
+        admin_hash = get_user_model().objects.get(username="admin").password
+        output = seed()
+
+    assert "seed_demo --reset-passwords" in output
+    assert get_user_model().objects.get(username="admin").password == admin_hash
+
+
+@pytest.mark.django_db
+def test_reset_passwords_is_refused_when_debug_is_off():
+    from django.core.management.base import CommandError
+
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="changepassword"):
+        call_command("seed_demo", "--reset-passwords", stdout=StringIO())

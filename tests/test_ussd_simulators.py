@@ -95,3 +95,79 @@ def test_the_terminal_simulator_stops_at_the_end_of_input(programmes, monkeypatc
     out = io.StringIO()
     call_command("ussd_simulate", "--phone", "+254712345678", stdout=out)
     assert "Apply" in out.getvalue()
+
+
+def test_a_session_ended_by_the_service_in_the_terminal_is_counted_by_the_funnel(programmes, monkeypatch):
+    from ussd.models import UssdSessionSummary
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"1\n{CALL_ME_BACK}\n1\n"))
+    call_command("ussd_simulate", "--phone", "+254712345678", "--session", "CLIdone", stdout=io.StringIO())
+
+    summary = UssdSessionSummary.objects.get(session_id="CLIdone")
+    assert summary.status == "Success" and summary.completed and summary.journey == "callback"
+    assert summary.language == "en" and summary.hops >= 3
+
+
+def test_hanging_up_the_terminal_simulator_is_counted_as_giving_up(programmes, monkeypatch):
+    from ussd.models import UssdSessionSummary
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("3\n"))
+    call_command("ussd_simulate", "--phone", "+254712345678", "--session", "CLIgone", stdout=io.StringIO())
+
+    summary = UssdSessionSummary.objects.get(session_id="CLIgone")
+    assert summary.status == "Incomplete" and not summary.completed
+    assert summary.last_screen == "main" and summary.language == "sw"
+
+
+def test_the_terminal_simulator_keeps_log_lines_off_the_phone_screen(programmes, monkeypatch, capsys, tmp_path):
+    import logging
+
+    from ussd.management.commands import ussd_simulate
+
+    real_answer_hop = ussd_simulate.answer_hop
+
+    def noisy_hop(hop):
+        logging.getLogger("ussd.noise").warning("a log line that is not the screen")
+        return real_answer_hop(hop)
+
+    monkeypatch.setattr(ussd_simulate, "answer_hop", noisy_hop)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
+    log = tmp_path / "ussd.log"
+    out = io.StringIO()
+    call_command("ussd_simulate", "--phone", "+254712345678", "--log", str(log), stdout=out)
+
+    captured = capsys.readouterr()
+    assert "a log line" not in out.getvalue() + captured.out + captured.err
+    assert "a log line that is not the screen" in log.read_text()
+
+
+def test_the_simulator_page_sends_the_end_of_session_event(client, programmes, debug):
+    from ussd.models import UssdSessionSummary
+
+    html = client.post(SIMULATOR, {"phone": "+254712345678", "dial": "1"}).content.decode()
+    session_id, text = hidden(html, "session_id"), ""
+    for value in ["1", CALL_ME_BACK, "1"]:
+        form = {"phone": "+254712345678", "session_id": session_id, "text": text, "input": value, "send": "1"}
+        html = client.post(SIMULATOR, form).content.decode()
+        if "The session has ended." in html:
+            break
+        text = hidden(html, "text")
+    assert UssdSessionSummary.objects.get(session_id=session_id).status == "Success"
+
+    html = client.post(SIMULATOR, {"phone": "+254712345679", "dial": "1"}).content.decode()
+    second = hidden(html, "session_id")
+    form = {"phone": "+254712345679", "session_id": second, "text": "", "input": "2", "send": "1"}
+    client.post(SIMULATOR, form)
+    html = client.post(SIMULATOR, {"phone": "+254712345679", "session_id": second, "hang_up": "1"}).content.decode()
+    assert "You hung up." in html and 'name="dial"' in html
+    summary = UssdSessionSummary.objects.get(session_id=second)
+    assert summary.status == "Incomplete" and summary.language == "fr" and not summary.completed
+
+
+def test_the_simulator_page_writes_an_arabic_screen_right_to_left(client, programmes, debug):
+    html = client.post(SIMULATOR, {"phone": "+254712345678", "dial": "1"}).content.decode()
+    assert 'dir="ltr"' in html  # the language list, before a language is chosen
+    session_id = hidden(html, "session_id")
+    form = {"phone": "+254712345678", "session_id": session_id, "text": "", "input": "4", "send": "1"}
+    html = client.post(SIMULATOR, form).content.decode()
+    assert re.search(r'<pre class="ussd-screen" id="ussd-screen" dir="rtl"', html)

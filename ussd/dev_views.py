@@ -16,10 +16,30 @@ from django.shortcuts import render
 
 from registry.phones import normalise_phone
 from sms.encoding import is_gsm7, screen_length
+from ussd.events import record_session_end
 from ussd.hop import Hop, answer_hop
 from ussd.layout import budget_for
+from ussd.session import load_session
 
 DEFAULT_PHONE = "+254700000001"
+NETWORK_CODE = "99999"
+RIGHT_TO_LEFT = {"ar"}
+
+
+def end_session(session_id: str, *, completed: bool) -> None:
+    """Send the end-of-session event Africa's Talking would send, so the funnel report counts the session.
+
+    ``completed`` is true when the service ended it (an ``END`` reply), false when the caller hung up.
+    """
+    record_session_end(
+        {"sessionId": session_id, "status": "Success" if completed else "Incomplete", "networkCode": NETWORK_CODE}
+    )
+
+
+def screen_direction(session_id: str) -> str:
+    """``rtl`` when the session's chosen language is written right to left, else ``ltr``."""
+    state = load_session(session_id)
+    return "rtl" if state is not None and state.language in RIGHT_TO_LEFT else "ltr"
 
 
 def next_text(previous: str, value: str, *, started: bool) -> str:
@@ -34,7 +54,12 @@ def simulator(request: HttpRequest) -> HttpResponse:
     if not settings.DEBUG:
         raise Http404
     context = {"phone": DEFAULT_PHONE, "service_code": settings.USSD_SERVICE_CODE}
-    if request.method == "POST":
+    if request.method == "POST" and "hang_up" in request.POST:
+        session_id = request.POST.get("session_id", "")
+        if session_id:
+            end_session(session_id, completed=False)
+        context.update({"phone": request.POST.get("phone", DEFAULT_PHONE).strip() or DEFAULT_PHONE, "hung_up": True})
+    elif request.method == "POST":
         phone = request.POST.get("phone", DEFAULT_PHONE).strip() or DEFAULT_PHONE
         dialling = "dial" in request.POST
         session_id = request.POST.get("session_id", "") if not dialling else ""
@@ -45,11 +70,15 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 session_id=session_id,
                 service_code=settings.USSD_SERVICE_CODE,
                 phone_number=phone,
-                network_code="99999",
+                network_code=NETWORK_CODE,
                 text=text,
             )
         )
         screen = reply[4:]
+        ended = reply.startswith("END")
+        direction = screen_direction(session_id)
+        if ended:
+            end_session(session_id, completed=True)
         with contextlib.suppress(ValidationError):  # the reply already says the number is not valid
             phone = normalise_phone(phone)
         context.update(
@@ -58,7 +87,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 "session_id": session_id,
                 "text": text,
                 "screen": screen,
-                "ended": reply.startswith("END"),
+                "ended": ended,
+                "direction": direction,
                 "units": screen_length(screen),
                 "budget": budget_for(screen),
                 "encoding": "GSM-7" if is_gsm7(screen) else "UCS-2",

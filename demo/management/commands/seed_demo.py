@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: areas, programmes, pages in every language and one staff user per role.
 
 Running it again changes nothing: existing users keep their passwords. New users get a random
-password, printed only when DEBUG is on; otherwise it must be reset before use.
+password, printed only when DEBUG is on; otherwise it must be reset before use. In development,
+``--reset-passwords`` gives every demo user a new password and prints it with the authenticator set-up.
 """
 
 from __future__ import annotations
@@ -92,6 +93,15 @@ def ensure_superuser(username: str) -> SeededUser:
     return SeededUser(username, "superuser", created=True, password=password, totp_uri=_demo_totp(user))
 
 
+def reset_password(username: str, role: str) -> SeededUser:
+    """Give the existing demo user ``username`` a new random password; return it with the authenticator set-up."""
+    user = get_user_model().objects.get(username=username)
+    password = generate_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return SeededUser(username, role, created=False, password=password, totp_uri=_demo_totp(user))
+
+
 def _demo_totp(user) -> str:
     """In development, give a new demo user an authenticator so the printed set-up works at once."""
     return ensure_demo_totp(user) if settings.DEBUG else ""
@@ -100,13 +110,27 @@ def _demo_totp(user) -> str:
 class Command(BaseCommand):
     help = "Create demo areas, programmes, pages in every language and one staff user per role (idempotent)."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Development only (DEBUG on): give every existing demo user a new password and print it.",
+        )
+
+    def handle(self, *args, reset_passwords: bool = False, **options) -> None:
+        if reset_passwords and not settings.DEBUG:
+            raise CommandError(
+                "--reset-passwords prints passwords, so it works only with DEBUG on; "
+                "elsewhere use `manage.py changepassword USERNAME`."
+            )
         with transaction.atomic():
             create_areas()
             programmes = create_programmes()
             create_site()
             users = [ensure_staff_user(username_for(role), role) for role in roles.ROLE_PERMISSIONS]
             users.append(ensure_superuser(ADMIN_USERNAME))
+            if reset_passwords:
+                users = [reset_password(user.username, user.role) if not user.created else user for user in users]
         # The public statistics page shows the newest snapshot; make today's rather than wait for the night.
         make_snapshot()
 
@@ -116,8 +140,10 @@ class Command(BaseCommand):
         self._summary(len(programmes), users)
 
     def _describe(self, user: SeededUser) -> str:
+        if not user.created and user.password:
+            return f"new password: {user.password}\n{'':<38}authenticator set-up: {user.totp_uri}"
         if not user.created:
-            return "exists"
+            return "exists (`seed_demo --reset-passwords` gives it a new password)"
         if settings.DEBUG:
             return f"created, password: {user.password}\n{'':<38}authenticator set-up: {user.totp_uri}"
         return f"created with a random password: reset it with `manage.py changepassword {user.username}`"
