@@ -15,7 +15,7 @@ from backoffice import callbacks, dashboard, partners
 from backoffice.applications.listing import ProgrammeApplicationViewSet
 from backoffice.callcentre import views as callcentre
 from backoffice.cases.queue import CaseQueueViewSet
-from backoffice.home_panels import NeedsAttentionPanel
+from backoffice.home_panels import MyWorkPanel, NeedsAttentionPanel
 from backoffice.menu import PermissionMenuItem
 from backoffice.programmes import AdminAreaViewSet, ProgrammeViewSet
 from backoffice.reports.ussd_funnel import REPORT_PERMISSION, UssdFunnelView
@@ -133,5 +133,6 @@ def register_funnel_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_needs_attention_panel(request, panels):
+    panels.append(MyWorkPanel(request.user))
     if request.user.has_perm("grievances.supervise_grievances"):
         panels.append(NeedsAttentionPanel(request.user))

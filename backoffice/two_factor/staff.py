@@ -10,6 +10,7 @@ Staff sessions idle for ``STAFF_IDLE_MINUTES`` are signed out.
 from __future__ import annotations
 
 import base64
+import math
 import time
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -200,6 +202,21 @@ def verify_second_factor(request, token: str) -> bool:
     request.session.cycle_key()
     otp_login(request, matched)
     return True
+
+
+def seconds_locked(user, now=None) -> int:
+    """How many more seconds the user's devices refuse every code, right ones too, after wrong ones (0 if none).
+
+    django-otp doubles the wait after each wrong code; while it lasts, even the right code is refused.
+    """
+    now = now or timezone.now()
+    waits = [0]
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            allowed, data = device.verify_is_allowed()
+            if not allowed and data and data.get("locked_until"):
+                waits.append(math.ceil((data["locked_until"] - now).total_seconds()))
+    return max(waits)
 
 
 def ensure_demo_totp(user) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from django import forms
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -21,6 +24,22 @@ class CodeForm(forms.Form):
     )
 
 
+# Waits shorter than this (after one or two wrong codes) are not worth a sentence.
+MENTION_WAIT_FROM = 3
+
+
+def wait_message(seconds: int) -> str:
+    """Too many wrong codes: every code, the right one too, is refused for ``seconds`` more seconds."""
+    if seconds >= 120:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    else:
+        wait = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    return gettext(
+        "Too many wrong codes: every code is refused for %(wait)s more. Wait, then type the newest code from your app."
+    ) % {"wait": wait}
+
+
 @never_cache
 def verify(request):
     """Ask for the code from the authenticator app (or a backup code) and verify the session."""
@@ -31,9 +50,14 @@ def verify(request):
         return redirect(f"{reverse('lango_2fa_enrol')}?{request.GET.urlencode()}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if staff_2fa.verify_second_factor(request, form.cleaned_data["token"]):
+        wait = staff_2fa.seconds_locked(request.user)
+        if wait > 0:
+            form.add_error("token", wait_message(wait))
+        elif staff_2fa.verify_second_factor(request, form.cleaned_data["token"]):
             return redirect(staff_2fa.safe_next(request, home))
-        form.add_error("token", _("That code is not right. Check it, wait a moment if you tried several times."))
+        else:
+            wait = staff_2fa.seconds_locked(request.user)
+            form.add_error("token", _("That code is not right.") if wait < MENTION_WAIT_FROM else wait_message(wait))
     return TemplateResponse(
         request, "backoffice/two_factor/verify.html", {"form": form, "next": staff_2fa.safe_next(request, home)}
     )
