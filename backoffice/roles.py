@@ -32,6 +32,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         ("grievances", "grievance", "export_grievances"),
         ("grievances", "grievance", "view_dashboard"),
         ("grievances", "callbackrequest", "view_callbackrequest"),
+        ("sms", "outboundmessage", "view_outboundmessage"),
+        ("sms", "outboundmessage", "resend_outboundmessage"),
     ],
     SENSITIVE_CASE_OFFICER: [*_OFFICER, ("grievances", "grievance", "view_sensitive_grievance")],
     PROGRAMME_OFFICER: [

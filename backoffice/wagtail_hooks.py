@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from backoffice import callbacks, dashboard, partners
+from backoffice import callbacks, dashboard, outbox, partners
 from backoffice.applications.listing import ProgrammeApplicationViewSet
 from backoffice.callcentre import views as callcentre
 from backoffice.cases.queue import CaseQueueViewSet
@@ -34,6 +34,8 @@ def register_back_office_urls():
         path("dashboard/counts.csv", dashboard.dashboard_export, name="lango_dashboard_export"),
         path("call-backs/", callbacks.callback_queue, name="lango_callbacks"),
         path("call-backs/<int:pk>/outcome/", callbacks.record_outcome, name="lango_callback_outcome"),
+        path("failed-sms/", outbox.failed_messages, name="lango_failed_sms"),
+        path("failed-sms/<int:pk>/resend/", outbox.resend_message, name="lango_resend_sms"),
         path("call-centre/", callcentre.find, name="lango_callcentre"),
         path("call-centre/apply/", callcentre.apply, name="lango_callcentre_apply"),
         path("call-centre/complaint/", callcentre.complaint, name="lango_callcentre_complaint"),
@@ -104,6 +106,18 @@ def register_callbacks_menu_item():
         icon_name="mail",
         order=115,
         permission="grievances.view_callbackrequest",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_failed_sms_menu_item():
+    return PermissionMenuItem(
+        _("Failed SMS"),
+        reverse("lango_failed_sms"),
+        name="lango-failed-sms",
+        icon_name="warning",
+        order=117,
+        permission=outbox.VIEW_PERMISSION,
     )
 
 

@@ -282,18 +282,25 @@ LOGGING = {
 
 # --- SMS channel: outbox delivery, Africa's Talking gateway, inbound limits -------------------
 
-# Waits before the 2nd, 3rd and 4th sending attempt; the 4th transient failure fails the message.
+# Waits before the 2nd, 3rd, ... sending attempt after a transient failure; one more failure than
+# there are waits fails the message. The default spans 6 h 8 min (a provider outage of an afternoon
+# loses no decision); messages worthless late (sign-in codes) expire first. Each wait is lengthened
+# by a random share of up to SMS_RETRY_JITTER_PERCENT, so an outage's backlog does not return at once.
+SMS_DEFAULT_RETRY_DELAYS = ["60", "120", "300", "600", "1200", "1800", "3600", "3600", "3600", "7200"]
 try:
-    SMS_RETRY_DELAYS_SECONDS = [int(s) for s in env_list("SMS_RETRY_DELAYS_SECONDS", ["300", "600", "900"])]
+    SMS_RETRY_DELAYS_SECONDS = [int(s) for s in env_list("SMS_RETRY_DELAYS_SECONDS", SMS_DEFAULT_RETRY_DELAYS)]
 except ValueError as exc:
-    raise ImproperlyConfigured("SMS_RETRY_DELAYS_SECONDS must be whole seconds, e.g. 300,600,900.") from exc
+    raise ImproperlyConfigured("SMS_RETRY_DELAYS_SECONDS must be whole seconds, e.g. 60,300,900.") from exc
+SMS_RETRY_JITTER_PERCENT = env_int("SMS_RETRY_JITTER_PERCENT", 20, minimum=0)
 if not SMS_RETRY_DELAYS_SECONDS or min(SMS_RETRY_DELAYS_SECONDS) < 0:
     raise ImproperlyConfigured("SMS_RETRY_DELAYS_SECONDS must list at least one delay of 0 seconds or more.")
 # How long a due message waits for its own task before the relay sends it.
 SMS_RELAY_GRACE_SECONDS = env_int("SMS_RELAY_GRACE_SECONDS", 60, minimum=0)
-# A sender that claimed a message and did not finish within this time is taken for dead; the relay
-# then waits up to SMS_RECONCILE_SECONDS after the claim for a delivery report proving the provider
-# got it, and sends it again only if none came.
+# A sender that claimed a message and did not finish within this time is taken for dead, and its
+# message is unconfirmed, like one whose send timed out after the request left or whose answer could
+# not be read. An unconfirmed message waits up to SMS_RECONCILE_SECONDS after its send (half its
+# remaining lifetime at most) for a delivery report; without one it is sent once more only when its
+# template says a repeat is harmless, and otherwise waits for a supervisor.
 SMS_CLAIM_TIMEOUT_SECONDS = env_int("SMS_CLAIM_TIMEOUT_SECONDS", 120, minimum=1)
 SMS_RECONCILE_SECONDS = env_int("SMS_RECONCILE_SECONDS", 600, minimum=1)
 # Who tells the outbox that a number asked for no news by SMS (STOP); the outbox imports no domain module.

@@ -15,18 +15,31 @@ class OutboundMessage(models.Model):
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        # The provider may have taken it (timeout after sending, unreadable answer): a delivery
+        # report settles it; see ``sms.delivery``.
+        UNCONFIRMED = "unconfirmed", _("Sent, not confirmed")
+        EXPIRED = "expired", _("Expired before it could be sent")
 
     to = models.CharField(max_length=16, db_index=True)
     template = models.CharField(max_length=40)
     language = models.CharField(max_length=8)
     body = models.TextField()
+    # A secret body (sign-in code) is wiped once it will not be sent again; template and status stay.
+    body_redacted = models.BooleanField(default=False)
     encoding = models.CharField(max_length=6)
     parts = models.PositiveSmallIntegerField()
     essential = models.BooleanField(default=True)
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
+    # Pending: when to send. Unconfirmed: when the wait for a delivery report ends. Otherwise none.
+    next_attempt_at = models.DateTimeField(db_index=True, null=True, blank=True)
+    # Worthless after this moment (sign-in codes): it expires instead of being sent late.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # How many times an unconfirmed send was sent again (at most once, and only when harmless).
+    resends = models.PositiveSmallIntegerField(default=0)
+    # A supervisor re-sent a failed message from the back-office: the new row points to the old one.
+    resent_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resent_as")
     # Set when a sender claims the message, just before it calls the gateway; a claim left behind by
     # a sender that died is reconciled by the relay (see ``sms.delivery``).
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -41,6 +54,7 @@ class OutboundMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        permissions = [("resend_outboundmessage", "Can re-send a failed SMS")]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.status})"

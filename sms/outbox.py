@@ -11,12 +11,14 @@ from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.module_loading import import_string
 
 from sms.encoding import count_segments
 from sms.models import OutboundMessage
-from sms.templates import render
+from sms.templates import policy, render
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,8 @@ def enqueue(
 
     ``None`` means nothing was queued: the number opted out of non-essential messages (asked of
     ``SMS_OPT_OUT_CHECK``, the registry's record of what each phone asked for). The same
-    ``dedupe_key`` never queues a second message (the first one is returned).
+    ``dedupe_key`` never queues a second message (the first one is returned). A template with a
+    lifetime (``sms.templates.policy``) expires unsent once that old.
     """
     if not to:
         return None
@@ -43,6 +46,8 @@ def enqueue(
         return None
     body = render(template, language, context)
     segments = count_segments(body)
+    now = timezone.now()
+    lifetime = policy(template).lifetime
     message = OutboundMessage(
         to=to,
         template=template,
@@ -52,7 +57,8 @@ def enqueue(
         parts=segments.parts,
         essential=essential,
         dedupe_key=dedupe_key,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=now,
+        expires_at=now + lifetime if lifetime is not None else None,
     )
     try:
         # The unique dedupe key, not a read first, keeps a second message out. Inside the caller's
@@ -86,3 +92,54 @@ def _dispatch(message_id: int) -> None:
         send_message.apply_async((message_id,), retry=False)
     except Exception:  # any broker failure leaves the row to the relay
         logger.warning("Broker unavailable; message %s left for the relay.", message_id, exc_info=True)
+
+
+class ResendRefused(Exception):
+    """A supervisor asked to re-send a message that may not be re-sent; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def messages_needing_attention():
+    """Messages no sender will try again: failed for good, or unconfirmed with no report after the wait.
+
+    Ones a supervisor already re-sent are left out. Newest first.
+    """
+    Status = OutboundMessage.Status
+    return (
+        OutboundMessage.objects.filter(
+            Q(status=Status.FAILED) | Q(status=Status.UNCONFIRMED, next_attempt_at__isnull=True)
+        )
+        .filter(resent_as__isnull=True)
+        .order_by("-created_at", "-id")
+    )
+
+
+def resend(message_id: int) -> OutboundMessage:
+    """Queue a copy of a failed (or settled unconfirmed) message, pointing to it; return the copy.
+
+    A supervisor decides this, on the record (the caller writes the audit entry). Refused, with
+    :class:`ResendRefused`, for a message that may still be sent by the outbox, one already re-sent,
+    one whose words were wiped (sign-in codes) and one worthless late (a template with a lifetime).
+    """
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or not messages_needing_attention().filter(pk=message_id).exists():
+            raise ResendRefused(gettext("This message is not waiting for a supervisor (it may already be re-sent)."))
+        if message.body_redacted or policy(message.template).lifetime is not None:
+            raise ResendRefused(gettext("This message is worthless late and cannot be re-sent; ask for a new one."))
+        copy = OutboundMessage.objects.create(
+            to=message.to,
+            template=message.template,
+            language=message.language,
+            body=message.body,
+            encoding=message.encoding,
+            parts=message.parts,
+            essential=message.essential,
+            next_attempt_at=timezone.now(),
+            resent_from=message,
+        )
+        transaction.on_commit(lambda: _dispatch(copy.pk))
+        return copy

@@ -15,7 +15,8 @@ language) and ``%(ussd_code)s``; ``render`` fills them in.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -150,6 +151,66 @@ TEMPLATES: dict[str, str] = {
     # Translators: SMS reply to PAYMENT when no payment was made to this phone's applications. At most 120.
     "payments_none": N_("Lango: no payment yet for this phone. Send %(kw_status)s for your applications."),
 }
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """How the outbox treats a template's messages when sending goes wrong.
+
+    ``repeat_harmless``: a send whose fate is unknown (unconfirmed) may be sent once more after a
+    window without any delivery report; a duplicate of it does no harm (a second sign-in code, a
+    second answer to STATUS). Decisions, acknowledgements and payment news are never repeated
+    blindly: two of them confuse; a supervisor decides from the back-office.
+    ``lifetime``: the message is worthless once this old and expires unsent (``None``: never).
+    ``redact_once_sent``: the body is a secret and is wiped from the outbox once it will not be
+    sent again (the row keeps its template and status).
+    """
+
+    repeat_harmless: bool = False
+    lifetime: timedelta | None = None
+    redact_once_sent: bool = False
+
+
+SIGN_IN_CODE_LIFETIME = timedelta(minutes=10)
+# Replies to what a person just asked, and the sign-in code: a second copy only repeats itself.
+REPEAT_HARMLESS = frozenset(
+    {
+        "status_reply",
+        "status_none",
+        "complain_usage",
+        "track_reply",
+        "track_reply_to_read",
+        "track_closed",
+        "track_usage",
+        "track_bad_reference",
+        "track_not_found",
+        "track_pin_required",
+        "track_bad_pin",
+        "track_locked",
+        "callback_requested",
+        "help",
+        "opted_out",
+        "opted_in",
+        "language_set",
+        "language_usage",
+        "rate_limited",
+        "consent_notice_link",
+        "rating_thanks",
+        "rating_already",
+        "payments_reply",
+        "payments_none",
+    }
+)
+POLICIES: dict[str, SendPolicy] = {
+    "sign_in_code": SendPolicy(repeat_harmless=True, lifetime=SIGN_IN_CODE_LIFETIME, redact_once_sent=True),
+    **{name: SendPolicy(repeat_harmless=True) for name in REPEAT_HARMLESS},
+}
+
+
+def policy(template: str) -> SendPolicy:
+    """The send policy of ``template``; templates not listed are never repeated blindly and never expire."""
+    return POLICIES.get(template, SendPolicy())
+
 
 # Most parts a message may take, per language; one part everywhere else.
 MAX_PARTS = {"ar": 2}

@@ -32,6 +32,7 @@ PAGES = {
     "dashboard_counts": {roles.SUPERVISOR, roles.ME_VIEWER},
     "call_centre": {roles.CALL_CENTRE_AGENT},
     "call_backs": {roles.SUPERVISOR, roles.CALL_CENTRE_AGENT},
+    "failed_sms": {roles.SUPERVISOR},
     "applications": {roles.PROGRAMME_OFFICER},
     "application": {roles.PROGRAMME_OFFICER},
 }
@@ -54,6 +55,7 @@ def _url(page: str, case: Grievance, pa) -> str:
         "dashboard_counts": "/admin/dashboard/counts.csv",
         "call_centre": "/admin/call-centre/",
         "call_backs": "/admin/call-backs/",
+        "failed_sms": "/admin/failed-sms/",
         "applications": "/admin/applications/",
         "application": f"/admin/applications/{pa.pk}/",
     }[page]
@@ -85,6 +87,7 @@ def test_each_role_sees_exactly_its_menu_items(objects, client, role):
         '"name": "lango-dashboard"': role in PAGES["dashboard"],
         '"name": "lango-call-centre"': role in PAGES["call_centre"],
         '"name": "lango-call-backs"': role in PAGES["call_backs"],
+        '"name": "lango-failed-sms"': role in PAGES["failed_sms"],
         '"name": "applications"': role in PAGES["applications"],
     }
     seen = {marker: marker.replace('"', "&quot;") in home or marker in home for marker in expected}

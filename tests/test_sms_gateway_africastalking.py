@@ -60,7 +60,7 @@ def test_an_accepted_recipient_code_ends_as_sent_with_the_message_id(db, fake_at
 
 
 @pytest.mark.parametrize("code", [401, 405, 407, 500, 501, 502])
-def test_a_transient_recipient_code_ends_as_retry_in_five_minutes(db, fake_at, code):
+def test_a_transient_recipient_code_ends_as_retry_a_minute_or_more_later(db, fake_at, code):
     fake_at.script_recipient(PHONE, code)
     message = queue_code()
     before = message.next_attempt_at
@@ -69,13 +69,19 @@ def test_a_transient_recipient_code_ends_as_retry_in_five_minutes(db, fake_at, c
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.PENDING
     assert message.attempts == 1
-    assert message.next_attempt_at - before >= timedelta(minutes=5)
+    assert message.next_attempt_at - before >= timedelta(minutes=1)
     assert message.failure_reason.startswith(str(code))
 
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [(402, "InvalidSenderId"), (403, "InvalidPhoneNumber"), (404, "UnsupportedNumberType"), (406, "UserInBlacklist")],
+    [
+        (402, "InvalidSenderId"),
+        (403, "InvalidPhoneNumber"),
+        (404, "UnsupportedNumberType"),
+        (406, "UserInBlacklist"),
+        (409, "DoNotDisturbRejection"),
+    ],
 )
 def test_a_permanent_recipient_code_ends_as_failed(db, fake_at, code, name):
     fake_at.script_recipient(PHONE, code)
@@ -115,15 +121,16 @@ def test_a_bad_request_ends_as_failed(db, fake_at):
     assert send_message(message.pk) == Outcome.FAILED
 
 
-def test_a_timeout_ends_as_retry(db, fake_at, settings):
+def test_a_timeout_after_the_request_left_ends_as_unconfirmed_not_retry(db, fake_at, settings):
     settings.AT_TIMEOUT_SECONDS = 0.3
     fake_at.hang_requests()
     message = queue_code()
 
-    assert send_message(message.pk) == Outcome.RETRY
+    assert send_message(message.pk) == Outcome.UNCONFIRMED
     message.refresh_from_db()
-    assert message.failure_reason == "timeout"
-    assert message.status == OutboundMessage.Status.PENDING
+    assert message.failure_reason == "timeout after sending"
+    assert message.status == OutboundMessage.Status.UNCONFIRMED
+    fake_at.release()
 
 
 def test_an_unreachable_server_ends_as_retry(db, fake_at, settings):

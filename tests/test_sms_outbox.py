@@ -44,8 +44,8 @@ def test_a_repeated_dedupe_key_inside_a_transaction_leaves_the_callers_work_inta
 
 
 def test_a_repeated_dedupe_key_outside_any_transaction_queues_nothing_more(transactional_db):
-    first = enqueue(PHONE, "sign_in_code", "en", {"code": "111111"}, dedupe_key="k-4")
-    second = enqueue(PHONE, "sign_in_code", "en", {"code": "222222"}, dedupe_key="k-4")
+    first = enqueue(PHONE, "grievance_reply", "en", {"reference": "G-1111"}, dedupe_key="k-4")
+    second = enqueue(PHONE, "grievance_reply", "en", {"reference": "G-2222"}, dedupe_key="k-4")
 
     assert second.pk == first.pk
     assert OutboundMessage.objects.get().body == first.body

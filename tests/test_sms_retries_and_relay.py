@@ -1,4 +1,5 @@
-"""Transient failures retry after 5, 10 and 15 minutes then fail; the relay sends what was left behind."""
+"""Transient failures retry with jitter over more than six hours, then fail; sign-in codes expire; the relay
+sends what was left behind."""
 
 from __future__ import annotations
 
@@ -24,37 +25,80 @@ def at(moment):
     return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
-def test_transient_failures_retry_after_5_10_and_15_minutes_then_fail(db, fake_at):
-    fake_at.script_recipient(PHONE, 500, 500, 500, 500)
+def queue_reply() -> OutboundMessage:
+    """A message that never expires (an officer's reply on a case)."""
+    return enqueue(PHONE, "grievance_reply", "en", {"reference": "G-1234-5678"})
+
+
+def test_transient_failures_retry_with_jitter_over_more_than_six_hours_then_fail(db, fake_at, settings):
+    bases = [timedelta(seconds=s) for s in settings.SMS_RETRY_DELAYS_SECONDS]
+    fake_at.script_recipient(PHONE, *[500] * (len(bases) + 1))
     start = timezone.now()
     with at(start):
-        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+        message = queue_reply()
         assert send_message(message.pk) == Outcome.RETRY
     waits = []
     moment = start
-    for expected in (Outcome.RETRY, Outcome.RETRY, Outcome.FAILED):
+    for n in range(len(bases)):
         message.refresh_from_db()
         waits.append(message.next_attempt_at - moment)
         with at(message.next_attempt_at - timedelta(seconds=1)):
             assert send_message(message.pk) is None  # not due yet
         moment = message.next_attempt_at
         with at(moment):
-            assert send_message(message.pk) == expected
+            assert send_message(message.pk) == (Outcome.FAILED if n == len(bases) - 1 else Outcome.RETRY)
 
     message.refresh_from_db()
-    assert waits == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=15)]
+    assert all(base <= wait <= base * 1.2 for base, wait in zip(bases, waits, strict=True))
+    assert waits != bases  # jittered
+    assert sum(waits, timedelta(0)) >= timedelta(hours=6)
     assert message.status == OutboundMessage.Status.FAILED
-    assert message.attempts == 4
-    assert len(fake_at.requests) == 4
+    assert message.attempts == len(bases) + 1
+    assert len(fake_at.requests) == len(bases) + 1
+
+
+def test_a_sign_in_code_the_provider_refuses_for_ten_minutes_expires_instead_of_arriving_late(db, fake_at, settings):
+    fake_at.fail_requests(503)
+    start = timezone.now()
+    with at(start):
+        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+        send_message(message.pk)
+    for _ in range(10):
+        message.refresh_from_db()
+        if message.status != OutboundMessage.Status.PENDING:
+            break
+        with at(message.next_attempt_at):
+            send_message(message.pk)
+    with at(start + timedelta(minutes=11)):
+        relay_outbox()
+
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.EXPIRED
+    assert message.attempts < len(settings.SMS_RETRY_DELAYS_SECONDS)
+    assert fake_at.messages == []
+
+
+def test_a_pending_sign_in_code_is_never_sent_after_ten_minutes(db, fake_at, django_capture_on_commit_callbacks):
+    start = timezone.now()
+    broken = mock.patch("sms.tasks.send_message.apply_async", side_effect=OperationalError("broker down"))
+    with at(start), broken, django_capture_on_commit_callbacks(execute=True):
+        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+    with at(start + timedelta(minutes=10, seconds=1)):
+        assert relay_outbox() == 0
+
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.EXPIRED
+    assert (message.body, message.body_redacted) == ("", True)
+    assert fake_at.requests == []
 
 
 def test_a_retry_that_gets_through_ends_as_sent(db, fake_at):
     fake_at.fail_requests(503, times=1)
     start = timezone.now()
     with at(start):
-        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+        message = queue_reply()
         send_message(message.pk)
-    with at(start + timedelta(minutes=5)):
+    with at(start + timedelta(minutes=2)):
         assert send_message(message.pk) == Outcome.SENT
 
     assert fake_at.bodies() == [message.body]
@@ -62,10 +106,11 @@ def test_a_retry_that_gets_through_ends_as_sent(db, fake_at):
 
 def test_the_retry_delays_come_from_the_settings(db, fake_at, settings):
     settings.SMS_RETRY_DELAYS_SECONDS = [7]
+    settings.SMS_RETRY_JITTER_PERCENT = 0
     fake_at.script_recipient(PHONE, 500, 500)
     start = timezone.now()
     with at(start):
-        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+        message = queue_reply()
         send_message(message.pk)
     message.refresh_from_db()
     assert message.next_attempt_at == start + timedelta(seconds=7)
@@ -73,13 +118,14 @@ def test_the_retry_delays_come_from_the_settings(db, fake_at, settings):
         assert send_message(message.pk) == Outcome.FAILED
 
 
-def test_a_gateway_error_costs_an_attempt_instead_of_looping(db, fake_at):
-    message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+def test_a_gateway_error_is_unconfirmed_instead_of_being_repeated_at_once(db, fake_at):
+    message = queue_reply()
     with mock.patch("sms.gateways.africastalking.AfricasTalkingGateway.send", side_effect=KeyError("bug")):
-        assert send_message(message.pk) == Outcome.RETRY
+        assert send_message(message.pk) == Outcome.UNCONFIRMED
 
     message.refresh_from_db()
     assert message.attempts == 1
+    assert message.status == OutboundMessage.Status.UNCONFIRMED
     assert message.failure_reason == "error: KeyError"
 
 
@@ -90,6 +136,7 @@ def test_a_message_queued_while_the_broker_is_down_is_sent_by_the_relay(
     broken = mock.patch("sms.tasks.send_message.apply_async", side_effect=OperationalError("broker down"))
     with at(start), broken, django_capture_on_commit_callbacks(execute=True):
         message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+    body = message.body
     assert fake_at.requests == []
 
     with at(start + timedelta(seconds=30)):
@@ -100,18 +147,19 @@ def test_a_message_queued_while_the_broker_is_down_is_sent_by_the_relay(
 
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.SENT
-    assert fake_at.bodies() == [message.body]
+    assert fake_at.bodies() == [body]
 
 
-def test_the_relay_leaves_messages_retrying_until_they_are_due(db, fake_at):
+def test_the_relay_leaves_messages_retrying_until_they_are_due(db, fake_at, settings):
+    settings.SMS_RETRY_JITTER_PERCENT = 0
     fake_at.script_recipient(PHONE, 500)
     start = timezone.now()
     with at(start):
-        message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
+        message = queue_reply()
         send_message(message.pk)
-    with at(start + timedelta(minutes=5, seconds=30)):
+    with at(start + timedelta(seconds=100)):
         assert relay_outbox() == 0
-    with at(start + timedelta(minutes=6, seconds=1)):
+    with at(start + timedelta(seconds=121)):
         assert relay_outbox() == 1
 
     assert len(fake_at.requests) == 2

@@ -1,7 +1,8 @@
 """SMS gateways behind one small interface, chosen by the ``SMS_BACKEND`` setting.
 
-A gateway alone turns its provider's answers into one of three outcomes: sent, retry later or
-failed for good. Nothing else in the project knows a provider's status codes.
+A gateway alone turns its provider's answers into one of four outcomes: sent, retry later, failed
+for good, or unconfirmed (the provider may have taken the message; nobody can tell yet). Nothing
+else in the project knows a provider's status codes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ class Outcome(StrEnum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
+    # The request reached the provider but its answer says nothing sure (a timeout after sending,
+    # an unreadable 2xx, an unknown status): sending again could deliver the message twice.
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class SendResult:
 
 class Gateway(Protocol):
     def send(self, to: str, body: str) -> SendResult:
-        """Send ``body`` to the E.164 number ``to`` and say what became of it."""
+        """Send ``body`` to the E.164 number ``to`` and say what became of it; never raise."""
 
 
 GATEWAYS = {

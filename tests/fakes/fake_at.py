@@ -3,9 +3,13 @@
 It answers ``POST /version1/messaging`` the way AT does: the ``apiKey`` header is checked (401
 otherwise), the answer is HTTP 201 with ``Content-Type: application/json`` exactly (the SDK parses
 nothing else) and one ``Recipients`` entry per number, each with a ``messageId``. It can be told
-to fail per recipient (statusCode 401-407, 500-502), per request (HTTP 401, 429, 500, ...), or to
-hang; it records every request; and it can post delivery reports and inbound messages to our
-callback URLs.
+to fail per recipient (statusCode 401-409, 500-502), per request (HTTP 401, 429, 500, ...), or to
+hang; to give the odd answers real AT gives (``script_answers``: a JSON answer with ``; charset=utf-8``,
+``InvalidSenderId`` with no recipient, a recipient without ``statusCode``, ``"Recipients": ["oops"]``,
+a body that is not JSON, an unknown status code); to accept a message and then answer too late
+(``accept_then_delay``); it records every request; and it posts delivery reports (after
+``report_delay_seconds``, for a share ``report_ratio`` of messages, with ``report_status``) and
+inbound messages to our callback URLs.
 
 In a test::
 
@@ -24,7 +28,9 @@ By hand (then point the site at it, see the README)::
 
 Control endpoints for other processes (benchmarks): ``GET /_fake/messages`` lists what was
 accepted, ``GET /_fake/stats`` counts it, ``POST /_fake/fail`` (``status``, ``seconds`` or
-``times``) fails whole requests, ``POST /_fake/reset`` forgets everything.
+``times``) fails whole requests, ``POST /_fake/slow`` (``seconds``, ``every``: every n-th request)
+accepts messages then answers after ``seconds``, ``POST /_fake/reports`` (``delay``, ``ratio``,
+``status``) sets how delivery reports come, ``POST /_fake/reset`` forgets everything.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import argparse
 import ipaddress
 import json
 import queue
+import random
 import secrets
 import sys
 import threading
@@ -58,6 +65,7 @@ RECIPIENT_STATUS = {
     405: "InsufficientBalance",
     406: "UserInBlacklist",
     407: "CouldNotRoute",
+    409: "DoNotDisturbRejection",
     500: "InternalServerError",
     501: "GatewayError",
     502: "RejectedByGateway",
@@ -91,6 +99,19 @@ class AcceptedMessage:
     message: str
     message_id: str
     sender_id: str = ""
+
+
+# Odd answers real AT gives (``script_answers``), each HTTP 201.
+ANSWER_KINDS = (
+    "normal",
+    "charset",  # the normal JSON, with Content-Type: application/json; charset=utf-8
+    "invalid_sender",  # {"Message": "InvalidSenderId", "Recipients": []}: nothing taken
+    "no_status_code",  # a recipient with "status": "Success" and a messageId, no statusCode
+    "unreadable_recipients",  # "Recipients": ["oops"]; the message was taken
+    "not_json",  # a 2xx body that is not JSON; the message was taken
+    "unknown_code",  # statusCode 199 "Mystery"; the message was taken
+)
+TAKEN_KINDS = frozenset({"normal", "charset", "no_status_code", "unreadable_recipients", "not_json", "unknown_code"})
 
 
 @dataclass
@@ -163,6 +184,16 @@ class FakeAfricasTalking:
         self._recipient_codes: dict[str, list[int]] = {}
         self._request_failures: list[_RequestFailure] = []
         self._holds = 0
+        self._answers: list[str] = []
+        self._slow: list[float] = []  # answer delays for the next requests, taken in turn
+        self.slow_every = 0  # every n-th request is accepted then answered after slow_seconds
+        self.slow_seconds = 0.0
+        self._request_count = 0
+        self.report_delay_seconds = self.REPORT_DELAY_SECONDS
+        self.report_ratio = 1.0
+        self.report_status = "Success"
+        self.report_failure_reason = ""
+        self._report_random = random.Random(11)
         self._reports: queue.SimpleQueue = queue.SimpleQueue()
         self._posters: list[threading.Thread] = []
         self.reports_posted: Counter = Counter()
@@ -220,6 +251,47 @@ class FakeAfricasTalking:
             self._holds += times
         self._release.clear()
 
+    def script_answers(self, *kinds: str) -> None:
+        """Answer the next requests with these odd answers (``ANSWER_KINDS``), in turn; then normally."""
+        unknown = set(kinds) - set(ANSWER_KINDS)
+        if unknown:
+            raise ValueError(f"Unknown answer kinds: {sorted(unknown)}")
+        with self._lock:
+            self._answers.extend(kinds)
+
+    def accept_then_delay(self, seconds: float, *, times: int = 1) -> None:
+        """Accept the next ``times`` messages (recorded, reported) but answer only after ``seconds``.
+
+        Longer than the client's timeout, this is AT taking a message while we think it timed out.
+        """
+        with self._lock:
+            self._slow.extend([seconds] * times)
+
+    def slow_down(self, seconds: float, every: int) -> None:
+        """From now on accept every ``every``-th request and answer it after ``seconds`` (0: never)."""
+        with self._lock:
+            self.slow_every = every
+            self.slow_seconds = seconds
+
+    def set_reports(
+        self,
+        *,
+        delay: float | None = None,
+        ratio: float | None = None,
+        status: str | None = None,
+        failure_reason: str | None = None,
+    ) -> None:
+        """Say how delivery reports come: after ``delay`` s, for a share ``ratio`` of messages, as ``status``."""
+        with self._lock:
+            if delay is not None:
+                self.report_delay_seconds = delay
+            if ratio is not None:
+                self.report_ratio = ratio
+            if status is not None:
+                self.report_status = status
+            if failure_reason is not None:
+                self.report_failure_reason = failure_reason
+
     def release(self) -> None:
         """Let held requests carry on (they are then answered normally)."""
         self._release.set()
@@ -232,6 +304,14 @@ class FakeAfricasTalking:
             self._recipient_codes.clear()
             self._request_failures.clear()
             self._holds = 0
+            self._answers.clear()
+            self._slow.clear()
+            self.slow_every = 0
+            self._request_count = 0
+            self.report_delay_seconds = self.REPORT_DELAY_SECONDS
+            self.report_ratio = 1.0
+            self.report_status = "Success"
+            self.report_failure_reason = ""
         self.request_arrived.clear()
         self._release.set()
 
@@ -299,6 +379,19 @@ class FakeAfricasTalking:
                 return True
         return False
 
+    def _take_answer(self) -> str:
+        with self._lock:
+            return self._answers.pop(0) if self._answers else "normal"
+
+    def _take_slow(self) -> float:
+        with self._lock:
+            self._request_count += 1
+            if self._slow:
+                return self._slow.pop(0)
+            if self.slow_every and self._request_count % self.slow_every == 0:
+                return self.slow_seconds
+        return 0.0
+
     def _recipient_code(self, number: str) -> int:
         with self._lock:
             codes = self._recipient_codes.get(number)
@@ -324,12 +417,18 @@ class FakeAfricasTalking:
         if not numbers or not message:
             record.status = 400
             return 400, "text/plain", HTTP_BODIES[400]
+        kind = self._take_answer()
+        slow = self._take_slow()
+        if kind == "invalid_sender":
+            record.status = 201
+            body = {"SMSMessageData": {"Message": "InvalidSenderId", "Recipients": []}}
+            return 201, "application/json", json.dumps(body)
         parts = count_segments(message).parts
         recipients, sent = [], 0
         for number in numbers:
-            code = self._recipient_code(number)
-            entry = {"statusCode": code, "number": number, "status": RECIPIENT_STATUS.get(code, "Unknown")}
-            if code in SENT_CODES:
+            code = 199 if kind == "unknown_code" else self._recipient_code(number)
+            entry = {"statusCode": code, "number": number, "status": RECIPIENT_STATUS.get(code, "Mystery")}
+            if code in SENT_CODES or code == 199:
                 sent += 1
                 message_id = f"ATXid_{secrets.token_hex(16)}"
                 entry |= {"cost": f"KES {0.8 * parts:.4f}", "messageId": message_id, "messageParts": parts}
@@ -339,23 +438,32 @@ class FakeAfricasTalking:
                     self._report_later(message_id, number)
             else:
                 entry |= {"cost": "0", "messageId": "None"}
+            if kind == "no_status_code":
+                entry.pop("statusCode")
+                entry["status"] = "Success" if code in SENT_CODES else entry["status"]
             recipients.append(entry)
         total = f"KES {0.8 * parts * sent:.4f}"
-        body = {
-            "SMSMessageData": {
-                "Message": f"Sent to {sent}/{len(numbers)} Total Cost: {total}",
-                "Recipients": recipients,
-            }
-        }
+        data = {"Message": f"Sent to {sent}/{len(numbers)} Total Cost: {total}", "Recipients": recipients}
+        if kind == "unreadable_recipients":
+            data["Recipients"] = ["oops"]
         record.status = 201
-        return 201, "application/json", json.dumps(body)
+        if slow:
+            time.sleep(slow)  # accepted; the answer comes after the client gave up
+        if kind == "not_json":
+            return 201, "application/json", "<html>Sent</html>"
+        content_type = "application/json; charset=utf-8" if kind == "charset" else "application/json"
+        return 201, content_type, json.dumps({"SMSMessageData": data})
 
     REPORT_DELAY_SECONDS = 0.5
     REPORT_POSTERS = 4
 
     def _report_later(self, message_id: str, number: str) -> None:
-        """Queue a Success delivery report, posted about half a second later by a few poster threads."""
+        """Queue a delivery report (``report_status``) posted ``report_delay_seconds`` later, for a
+        share ``report_ratio`` of messages, by a few poster threads."""
         with self._lock:
+            if self._report_random.random() >= self.report_ratio:
+                return
+            delay, status, reason = self.report_delay_seconds, self.report_status, self.report_failure_reason
             if not self._posters:
                 self._posters = [
                     threading.Thread(target=self._post_reports, name=f"fake-at-reports-{n}", daemon=True)
@@ -363,14 +471,16 @@ class FakeAfricasTalking:
                 ]
                 for poster in self._posters:
                     poster.start()
-        self._reports.put((time.monotonic() + self.REPORT_DELAY_SECONDS, message_id, number))
+        self._reports.put((time.monotonic() + delay, message_id, number, status, reason))
 
     def _post_reports(self) -> None:
         while True:
-            due, message_id, number = self._reports.get()
+            due, message_id, number, report_status, reason = self._reports.get()
             time.sleep(max(0.0, due - time.monotonic()))
             try:
-                status = self.post_delivery_report(self.delivery_reports_to, message_id, "Success", phone=number)
+                status = self.post_delivery_report(
+                    self.delivery_reports_to, message_id, report_status, phone=number, failure_reason=reason
+                )
             except OSError as exc:
                 print(f"fake AT: could not post the delivery report: {exc}", file=sys.stderr)
                 continue
@@ -396,6 +506,17 @@ class FakeAfricasTalking:
             seconds = float(form["seconds"]) if form.get("seconds") else None
             times = int(form["times"]) if form.get("times") else None
             self.fail_requests(int(form.get("status", "500")), times=times, seconds=seconds)
+            return 200, "text/plain", "OK"
+        if method == "POST" and path == "/_fake/slow":
+            self.slow_down(float(form.get("seconds", "0")), int(form.get("every", "0")))
+            return 200, "text/plain", "OK"
+        if method == "POST" and path == "/_fake/reports":
+            self.set_reports(
+                delay=float(form["delay"]) if form.get("delay") else None,
+                ratio=float(form["ratio"]) if form.get("ratio") else None,
+                status=form.get("status") or None,
+                failure_reason=form.get("failure_reason"),
+            )
             return 200, "text/plain", "OK"
         if method == "POST" and path == "/_fake/reset":
             self.reset()
@@ -503,6 +624,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--api-key", default="fake-at-key", help="the apiKey header to accept (AT_API_KEY)")
     parser.add_argument("--username", default=None, help="the username to accept (any when unset)")
     parser.add_argument("--delivery-reports-to", default=None, help="post a Success report for each message here")
+    parser.add_argument("--report-delay", type=float, default=FakeAfricasTalking.REPORT_DELAY_SECONDS)
+    parser.add_argument("--report-ratio", type=float, default=1.0, help="share of messages reported (0 to 1)")
+    parser.add_argument("--slow-every", type=int, default=0, help="accept every n-th request, answer it late")
+    parser.add_argument("--slow-seconds", type=float, default=0.0, help="how late (past the client's timeout)")
     args = parser.parse_args(argv)
     fake = FakeAfricasTalking(
         api_key=args.api_key,
@@ -511,6 +636,8 @@ def main(argv: list[str]) -> int:
         port=args.port,
         delivery_reports_to=args.delivery_reports_to,
     )
+    fake.set_reports(delay=args.report_delay, ratio=args.report_ratio)
+    fake.slow_down(args.slow_seconds, args.slow_every)
     print(f"Fake Africa's Talking on {fake.base_url} (apiKey {args.api_key!r}); Ctrl-C stops it.", flush=True)
     try:
         fake._server.serve_forever()
