@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from sms.encoding import count_segments
 from sms.models import OutboundMessage
