@@ -2,25 +2,33 @@
 
 PostgreSQL and Redis on loopback; a database of its own (``lango_bench_outbox``, dropped, created
 and migrated on each run) and a Redis database number of its own (its Celery queue is purged).
-The fake Africa's Talking server runs as a subprocess on 127.0.0.1, counts what it accepts and,
-like AT, posts a delivery report for every message to the site (gunicorn, also on loopback).
-Messages go through the real SDK, the real ``sms.tasks.send_message`` and the real relay.
+The fake Africa's Talking server runs as a subprocess on 127.0.0.1 and counts what it accepts.
+Like AT, it posts delivery reports to the site (gunicorn, also on loopback) — but late
+(``REPORT_DELAY_SECONDS`` after each message, longer than a dead sender's claim lasts), and in run 2
+not for every message. Messages go through the real SDK, the real ``sms.tasks.send_message`` and
+the real relay. Several messages go to each phone (``MESSAGES_PER_PHONE``), spread through the
+queue as a person's messages are, so reports cannot be matched by number alone. Messages are of
+two kinds: replies, whose repeat is harmless, and decisions, never sent twice blindly.
 
 1. **Killed worker.** N messages are queued (their tasks published to Redis), then worker
    processes start (default 2 × 4 prefork children). When a third of them has gone out, one worker
    is sent SIGKILL (its pool children die with it, mid-send) and a replacement is started. The
    relay (``sms.tasks.relay_outbox``, run every 2 s by this script as beat would every minute)
    must send what the dead worker had reserved, and settle what it was sending: a message the
-   provider took just before the kill is recorded from its delivery report, not sent again.
-2. **Provider down.** N more messages are queued while the fake answers HTTP 500 for its first
-   30 seconds; every message must still go out through the retries.
+   provider took just before the kill is recorded from its late delivery report, not sent again.
+2. **Provider down, then timing out.** N more decisions are queued while the fake answers HTTP
+   500 for its first 30 seconds; then it accepts every ``SLOW_EVERY``-th request but answers only
+   after the client's timeout, and posts no report for a share ``1 - REPORT_RATIO`` of messages.
+   Every message must still reach the fake exactly once: unconfirmed sends are settled from
+   reports or left for a supervisor, never repeated blindly.
 
 Timings are shrunk for the benchmark through the environment (production defaults in brackets):
-``SMS_RETRY_DELAYS_SECONDS=10,20,40`` (300,600,900), ``SMS_RELAY_GRACE_SECONDS=20`` (60),
-``SMS_CLAIM_TIMEOUT_SECONDS=10`` (120), ``SMS_RECONCILE_SECONDS=30`` (600).
+``SMS_RETRY_DELAYS_SECONDS=10,20,40`` (60 s … 2 h, over 6 h), ``SMS_RELAY_GRACE_SECONDS=20`` (60),
+``SMS_CLAIM_TIMEOUT_SECONDS=10`` (120), ``SMS_RECONCILE_SECONDS=30`` (600), ``AT_TIMEOUT_SECONDS=2`` (10).
 
-Each run prints messages/s, time to drain, duplicates (texts the fake accepted more than once)
-and lost (queued texts it never accepted); both must be 0.
+Each run prints messages/s, time to drain, duplicates (texts the fake accepted more than once),
+lost (queued texts it never accepted) and failed; all must be 0. It also prints how unconfirmed
+sends were settled and how many were left for a supervisor (accepted by the fake, no report).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python bench/outbox.py [--messages 10000] [--workers 2] [--concurrency 4]
@@ -49,7 +57,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 CELERY = str(Path(PYTHON).with_name("celery"))
-BENCH_DATABASE = "lango_bench_outbox"
+BENCH_DATABASE = os.environ.get("BENCH_OUTBOX_DATABASE", "lango_bench_outbox")
 API_KEY = "bench-at-key"
 RELAY_EVERY_SECONDS = 2.0
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
@@ -58,9 +66,15 @@ BENCH_TIMINGS = {
     "SMS_RELAY_GRACE_SECONDS": "20",
     "SMS_CLAIM_TIMEOUT_SECONDS": "10",
     "SMS_RECONCILE_SECONDS": "30",
-    "AT_TIMEOUT_SECONDS": "5",
+    "AT_TIMEOUT_SECONDS": "2",
 }
 PROVIDER_DOWN_SECONDS = 30
+REPORT_DELAY_SECONDS = 12.0
+REPORT_RATIO = 0.8  # run 2: a fifth of the messages never get a delivery report
+SLOW_EVERY = 50  # run 2: every 50th request is accepted, then answered after the client's timeout
+SLOW_SECONDS = 3.0
+MESSAGES_PER_PHONE = 4
+DECISION_SHARE = 5  # run 1: one message in five is a decision, the others replies
 KILL_AT_SHARE = 1 / 3
 
 
@@ -130,6 +144,12 @@ class FakeServer:
 
     def fail_for(self, seconds: float, status: int = 500) -> None:
         self._call("POST", "/_fake/fail", {"status": str(status), "seconds": str(seconds)})
+
+    def slow_down(self, seconds: float, every: int) -> None:
+        self._call("POST", "/_fake/slow", {"seconds": str(seconds), "every": str(every)})
+
+    def reports(self, delay: float, ratio: float) -> None:
+        self._call("POST", "/_fake/reports", {"delay": str(delay), "ratio": str(ratio)})
 
     def stop(self) -> None:
         self.process.terminate()
@@ -243,20 +263,26 @@ class RelayLoop(threading.Thread):
 
 
 class SettledClaims(logging.Handler):
-    """Count how the relay settled the claims of killed senders (from ``sms.delivery``'s log)."""
+    """Count how the relay settled unconfirmed sends (from ``sms.delivery``'s log)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.recorded = 0
         self.resent = 0
+        self.left = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        from sms.delivery import RECORDED_FROM_REPORT, SENT_AGAIN
+        from sms.delivery import LEFT_UNCONFIRMED, RECORDED_FROM_REPORT, SENT_AGAIN
 
         if record.msg == RECORDED_FROM_REPORT:
             self.recorded += 1
         elif record.msg == SENT_AGAIN:
             self.resent += 1
+        elif record.msg == LEFT_UNCONFIRMED:
+            self.left += 1
+
+    def counts(self) -> tuple[int, int, int]:
+        return self.recorded, self.resent, self.left
 
 
 # --- Runs --------------------------------------------------------------------------------------
@@ -271,40 +297,60 @@ class Result:
     lost: int
     failed: int
     relayed: int
+    unconfirmed: int
     recorded_from_reports: int
-    resent_after_kill: int
+    sent_again: int
+    left_for_supervisor: int
 
     def line(self) -> str:
         rate = self.queued / self.seconds if self.seconds else 0.0
         return (
             f"{self.name}: {self.queued} queued, drained in {self.seconds:.1f} s, {rate:.0f} messages/s, "
-            f"duplicates {self.duplicates}, lost {self.lost}, failed {self.failed}; sent by the relay {self.relayed}, "
-            f"killed mid-send: {self.recorded_from_reports} recorded from their delivery report, "
-            f"{self.resent_after_kill} sent again"
+            f"duplicates {self.duplicates}, lost {self.lost}, failed {self.failed}; sent by the relay {self.relayed}; "
+            f"unconfirmed {self.unconfirmed}: {self.recorded_from_reports} matched to a late report, "
+            f"{self.sent_again} sent once more (repeat harmless, no report), "
+            f"{self.left_for_supervisor} left for a supervisor (no report; the fake had accepted each)"
         )
 
 
-def queue_messages(run: int, count: int) -> list[str]:
-    """Queue ``count`` distinct messages (published to the broker on commit); return their texts."""
+def queue_messages(run: int, count: int, decisions_every: int) -> list[str]:
+    """Queue ``count`` distinct messages (published to the broker on commit); return their texts.
+
+    Every ``decisions_every``-th message is a decision (never repeated blindly), the others are
+    replies (a repeat is harmless). ``MESSAGES_PER_PHONE`` messages go to each phone, spread
+    through the queue.
+    """
     from django.db import transaction
 
     from sms.outbox import enqueue
 
+    phones = max(1, count // MESSAGES_PER_PHONE)
     bodies = []
     for start in range(0, count, 500):
         with transaction.atomic():
             for index in range(start, min(start + 500, count)):
-                message = enqueue(f"+2547{run}{index:07d}", "sign_in_code", "en", {"code": f"{run}{index:05d}"})
+                phone = f"+2547{run}{index % phones:07d}"
+                reference = f"R{run}{index:07d}"
+                if index % decisions_every == 0:
+                    context = {"reference": reference, "programme": "Child grant"}
+                    message = enqueue(phone, "application_enrolled", "en", context)
+                else:
+                    message = enqueue(phone, "track_closed", "en", {"reference": reference, "status": "Answered"})
                 bodies.append(message.body)
     return bodies
 
 
 def pending() -> int:
-    """Messages not settled yet: waiting, or being sent."""
+    """Messages not settled yet: waiting, being sent, or unconfirmed and waiting for a report."""
+    from django.db.models import Q
+
     from sms.models import OutboundMessage
 
-    unsettled = (OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING)
-    return OutboundMessage.objects.filter(status__in=unsettled).count()
+    Status = OutboundMessage.Status
+    unsettled = Q(status__in=(Status.PENDING, Status.SENDING)) | Q(
+        status=Status.UNCONFIRMED, next_attempt_at__isnull=False
+    )
+    return OutboundMessage.objects.filter(unsettled).count()
 
 
 def failed() -> int:
@@ -313,12 +359,25 @@ def failed() -> int:
     return OutboundMessage.objects.filter(status=OutboundMessage.Status.FAILED).count()
 
 
+def unconfirmed_ever(bodies: list[str]) -> int:
+    """Messages of this run whose send was unconfirmed at some point (their reason says so, or still are)."""
+    from django.db.models import Q
+
+    from sms.models import OutboundMessage
+
+    reasons = Q(failure_reason__startswith="sent again") | Q(failure_reason__startswith="no delivery report")
+    marked = OutboundMessage.objects.filter(body__in=bodies).filter(
+        reasons | Q(status=OutboundMessage.Status.UNCONFIRMED)
+    )
+    return marked.count()
+
+
 def wait_until_drained(fake: FakeServer, deadline: float, on_progress=None) -> float | None:
-    """Wait until no message is pending; return when the fake first accepted one (monotonic)."""
+    """Wait until no message is unsettled; return when the fake first accepted one (monotonic)."""
     first_accepted = None
     while pending() > 0:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"not drained in time: {pending()} still pending, {fake.accepted()} accepted")
+            raise TimeoutError(f"not drained in time: {pending()} still unsettled, {fake.accepted()} accepted")
         accepted = fake.accepted()
         if accepted and first_accepted is None:
             first_accepted = time.monotonic()
@@ -329,18 +388,35 @@ def wait_until_drained(fake: FakeServer, deadline: float, on_progress=None) -> f
 
 
 def tally(name: str, fake: FakeServer, bodies: list[str], seconds: float, relayed: int, settled: tuple) -> Result:
-    time.sleep(3)  # let anything late (a redelivered task, a relay in hand) arrive before counting
+    time.sleep(REPORT_DELAY_SECONDS + 3)  # let anything late (a report, a redelivered task) arrive first
     received = Counter(row[1] for row in fake.messages()["messages"])
     duplicates = sum(1 for body in bodies if received[body] > 1)
     for body in bodies:
         if received[body] > 1:
             print(f"  sent {received[body]} times: {body!r}")
     lost = sum(1 for body in bodies if received[body] == 0)
-    return Result(name, len(bodies), seconds, duplicates, lost, failed(), relayed, *settled)
+    for body in bodies:
+        if received[body] == 0:
+            print(f"  never sent: {body!r}")
+    recorded, resent, left = settled
+    return Result(
+        name,
+        len(bodies),
+        seconds,
+        duplicates,
+        lost,
+        failed(),
+        relayed,
+        unconfirmed_ever(bodies),
+        recorded,
+        resent,
+        left,
+    )
 
 
 def run_killed_worker(fake: FakeServer, workers: Workers, relay: RelayLoop, claims: SettledClaims, args) -> Result:
-    bodies = queue_messages(1, args.messages)
+    fake.reports(REPORT_DELAY_SECONDS, 1.0)
+    bodies = queue_messages(1, args.messages, DECISION_SHARE)
     print(f"run 1: {len(bodies)} messages queued; starting {args.workers} workers", flush=True)
     started = time.monotonic()
     first = [workers.start() for _ in range(args.workers)]
@@ -355,25 +431,34 @@ def run_killed_worker(fake: FakeServer, workers: Workers, relay: RelayLoop, clai
             workers.start()
 
     relayed_before = relay.sent
+    before = claims.counts()
     wait_until_drained(fake, started + args.timeout, kill_once)
-    settled = (claims.recorded, claims.resent)
+    seconds = time.monotonic() - started
+    settled = tuple(now - then for now, then in zip(claims.counts(), before, strict=True))
     return tally(
-        "run 1 (worker killed)", fake, bodies, time.monotonic() - started, relay.sent - relayed_before, settled
+        "run 1 (worker killed, reports 12 s late)", fake, bodies, seconds, relay.sent - relayed_before, settled
     )
 
 
 def run_provider_down(fake: FakeServer, relay: RelayLoop, claims: SettledClaims, args) -> Result:
     fake.reset()
+    fake.reports(REPORT_DELAY_SECONDS, REPORT_RATIO)
     fake.fail_for(PROVIDER_DOWN_SECONDS)
+    fake.slow_down(SLOW_SECONDS, SLOW_EVERY)
     started = time.monotonic()
     relayed_before = relay.sent
-    bodies = queue_messages(2, args.messages)
-    print(f"run 2: {len(bodies)} messages queued while the provider answers HTTP 500 for 30 s", flush=True)
-    before = (claims.recorded, claims.resent)
+    before = claims.counts()
+    bodies = queue_messages(2, args.messages, 1)
+    print(
+        f"run 2: {len(bodies)} decisions queued while the provider answers HTTP 500 for {PROVIDER_DOWN_SECONDS} s, "
+        f"then answers every {SLOW_EVERY}th request after our timeout; {1 - REPORT_RATIO:.0%} of reports never come",
+        flush=True,
+    )
     wait_until_drained(fake, started + args.timeout)
-    settled = (claims.recorded - before[0], claims.resent - before[1])
     seconds = time.monotonic() - started
-    return tally("run 2 (HTTP 500 for 30 s)", fake, bodies, seconds, relay.sent - relayed_before, settled)
+    settled = tuple(now - then for now, then in zip(claims.counts(), before, strict=True))
+    name = "run 2 (HTTP 500 for 30 s, then late answers, 20% of reports missing)"
+    return tally(name, fake, bodies, seconds, relay.sent - relayed_before, settled)
 
 
 def main() -> int:
