@@ -14,6 +14,7 @@ from grievances.audit import log_access
 from grievances.models import AccessLog
 from grievances.queries import may_use_queue
 from grievances.stats import WINDOW_DAYS, dashboard_figures
+from sms.ceiling import tripped_alert
 
 
 def dashboard(request):
@@ -33,6 +34,8 @@ def dashboard(request):
         "chart": mark_safe(chart),  # noqa: S308 - built from escaped text by grouped_bars_svg
         "window_days": WINDOW_DAYS,
         "can_open_cases": may_use_queue(request.user),
+        # Supervisors are told when the hourly ceiling on sign-in SMS refused codes (issue 13).
+        "sign_in_ceiling": tripped_alert() if request.user.has_perm("grievances.supervise_grievances") else None,
     }
     return admin_page(request, "backoffice/dashboard.html", _("Grievance dashboard"), context)
 

@@ -325,3 +325,27 @@ class PinGuard(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class PhoneConfirmation(models.Model):
+    """A phone number given with a complaint filed without signing in, waiting for its owner to confirm.
+
+    Until the owner confirms (from the link in the one SMS we send), the number is not the case's
+    ``contact_phone``: the case is not in that phone's account, not tracked or rated from it, and
+    sends it no news. Only a hash of the link's token is kept.
+    """
+
+    grievance = models.OneToOneField(Grievance, on_delete=models.CASCADE, related_name="phone_confirmation")
+    phone = models.CharField(_("phone"), max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone confirmation")
+        verbose_name_plural = _("phone confirmations")
+
+    def __str__(self) -> str:
+        return self.grievance.reference

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grievances import notifications, workflow
+from grievances import notifications, phone_confirmation, workflow
 from grievances.assignment import assignment_problem
 from grievances.models import (
     MAX_LEVEL,
@@ -60,6 +60,7 @@ def file_grievance(
     area=None,
     idempotency_key: str | None = None,
     filed_by=None,
+    phone_confirmed: bool = True,
 ) -> FilingResult:
     """File a complaint, appeal or feedback from any channel, atomically, and acknowledge it.
 
@@ -118,7 +119,7 @@ def file_grievance(
                     description=description,
                     language=language,
                     complainant=complainant,
-                    contact_phone=phone,
+                    contact_phone=phone if phone_confirmed else "",
                     is_anonymous=anonymous,
                     tracking_pin_hash=hash_pin(pin) if pin else "",
                     related_programme_application=related_programme_application,
@@ -145,7 +146,10 @@ def file_grievance(
             actor=filed_by,
             channel=channel,
         )
-        notifications.grievance_received(grievance)
+        if phone and not phone_confirmed:
+            phone_confirmation.ask_to_confirm(grievance, phone)
+        else:
+            notifications.grievance_received(grievance)
         return FilingResult(grievance, pin, created=True)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from portal.views import account, apply, callback, complaints, sign_in, stats, tracking
+from portal.views import account, apply, callback, complaints, confirm_phone, sign_in, stats, tracking
 
 app_name = "portal"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("account/language/", account.language, name="account_language"),
     path("account/sms/", account.sms, name="account_sms"),
     path("complain/", complaints.complain, name="complain"),
+    re_path(r"^confirm/(?P<token>[-_A-Za-z0-9]{8,32})/$", confirm_phone.confirm_phone, name="confirm_phone"),
     path("track/", tracking.track, name="track"),
     re_path(rf"^track/{REFERENCE}/$", tracking.tracked_case, name="tracked_case"),
     re_path(rf"^track/{REFERENCE}/rate/$", tracking.rate_tracked_case, name="tracked_case_rate"),

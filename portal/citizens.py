@@ -28,6 +28,16 @@ def citizen_for_phone(phone: str):
     return user
 
 
+def may_sign_in_as_citizen(phone: str) -> bool:
+    """Tell whether ``phone`` could sign in as a citizen, without creating anyone.
+
+    Refused only when the name is taken by an account that is not a citizen's (staff, a usable
+    password, or switched off).
+    """
+    user = get_user_model().objects.filter(username=phone).first()
+    return user is None or not (user.is_staff or user.is_superuser or user.has_usable_password() or not user.is_active)
+
+
 def is_citizen(request) -> bool:
     """Tell whether the request comes from a citizen who signed in with their phone."""
     return bool(request.user.is_authenticated and request.session.get(CITIZEN_SESSION_FLAG))

@@ -2,17 +2,31 @@
 
 Each limit is counted by django-ratelimit (per client IP, and per phone where there is one). The
 cache stores only hashed keys: no address or number is kept in clear.
+
+Sign-in has no limit per phone here: posts anyone can make about a number must not shut its owner
+out. What a phone may receive is kept by ``PhoneDevice`` (and ``sms.ceiling``); wrong codes count
+against the code and against the address that typed them (``reserve_code_try``), which is
+throttled before it could lock a phone.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from portal.client_ip import client_ip
+from portal.models import MAX_CONSECUTIVE_FAILURES
 from registry.phones import normalise_phone
+
+# Codes an address may try without success in a quarter hour: fewer than the wrong codes in a row
+# that lock a phone, so no single address can lock anyone's phone.
+CODE_TRIES_PER_ADDRESS = MAX_CONSECUTIVE_FAILURES - 1
+CODE_TRY_WINDOW_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -25,18 +39,13 @@ class Limit:
 
 
 LIMITS: dict[str, tuple[Limit, ...]] = {
-    "sign_in_send": (
-        Limit("portal.sign_in_send.ip", "ip", "20/h"),
-        Limit("portal.sign_in_send.phone", "phone", "20/h"),
-    ),
-    "sign_in_verify": (
-        Limit("portal.sign_in_verify.ip", "ip", "30/h"),
-        Limit("portal.sign_in_verify.phone", "phone", "20/h"),
-    ),
+    "sign_in_send": (Limit("portal.sign_in_send.ip", "ip", "20/h"),),
+    "sign_in_verify": (Limit("portal.sign_in_verify.ip", "ip", "30/h"),),
     "apply_submit": (Limit("portal.apply_submit.user", "user", "10/h"),),
     "complaint": (Limit("portal.complaint.ip", "ip", "10/h"), Limit("portal.complaint.phone", "phone", "5/d")),
     "track": (Limit("portal.track.ip", "ip", "30/h"),),
     "callback": (Limit("portal.callback.ip", "ip", "5/h"), Limit("portal.callback.phone", "phone", "3/d")),
+    "confirm_phone": (Limit("portal.confirm_phone.ip", "ip", "20/h"),),
     "appeal": (Limit("portal.appeal.user", "user", "10/h"),),
 }
 
@@ -74,3 +83,33 @@ def phone_from_post(request, field: str = "phone") -> str:
         return normalise_phone(request.POST.get(field, ""))
     except ValidationError:
         return ""
+
+
+def _code_try_key(request) -> str:
+    who = hashlib.sha256(client_ip(request).encode()).hexdigest()[:16]
+    quarter = int(timezone.now().timestamp() // CODE_TRY_WINDOW_SECONDS)
+    return f"portal.code-tries:{who}:{quarter}"
+
+
+def reserve_code_try(request) -> bool:
+    """Count one sign-in code try against the client address, before it is checked.
+
+    Tells whether the address is within ``CODE_TRIES_PER_ADDRESS`` this quarter hour; a try that
+    turns out right is given back (``release_code_try``). Add-then-increment is atomic, so a burst
+    is counted one by one; a cache that cannot count refuses (fail closed).
+    """
+    key = _code_try_key(request)
+    try:
+        cache.add(key, 0, timeout=CODE_TRY_WINDOW_SECONDS)
+        count = cache.incr(key)
+    except Exception:  # noqa: BLE001 - Redis away or the key lost: refuse rather than guess blind
+        return False
+    return isinstance(count, int) and count <= CODE_TRIES_PER_ADDRESS
+
+
+def release_code_try(request) -> None:
+    """A right code does not count against its address."""
+    try:
+        cache.decr(_code_try_key(request))
+    except Exception:  # noqa: BLE001, S110 - the count only ends with its quarter hour
+        pass

@@ -28,7 +28,8 @@ MAX_SENDS_PER_WINDOW = 3
 SEND_WINDOW_SECONDS = 15 * 60
 MAX_SENDS_PER_DAY = 10
 MAX_CONSECUTIVE_FAILURES = 10
-LOCK_SECONDS = 60 * 60
+# A phone is never locked longer than this, whoever typed the wrong codes (issue 13, point 4).
+LOCK_SECONDS = 15 * 60
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -87,10 +88,21 @@ class PhoneDevice(Device):
     """A citizen's phone, able to receive sign-in codes by SMS.
 
     Keeps the hash of the current code (never the code), when it expires and how many wrong tries
-    it had; the times codes were sent in the last day; and the run of failed tries that locks the
-    phone for an hour.
+    it had; the times codes were sent in the last day; and the run of wrong codes that locks the
+    phone for 15 minutes. A try while no code is outstanding is no guess at anything: it counts
+    against the address it came from (``portal.limits``), never against the phone.
+
+    ``user`` stays empty until a code sent to the phone is typed back: a number someone merely tried
+    creates no account (``portal.signin``).
     """
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="The citizen this phone signs in, once a code sent to it was typed back.",
+    )
     phone = models.CharField(_("phone"), max_length=16, unique=True)
     code_hash = models.CharField(max_length=100, blank=True, editable=False)
     code_valid_until = models.DateTimeField(null=True, blank=True)
@@ -160,30 +172,32 @@ class PhoneDevice(Device):
         return self.check_code(str(token or "")).accepted
 
     def check_code(self, code: str, now: datetime | None = None) -> VerifyResult:
-        """Try ``code``: accept it once, within its lifetime; count every failure; save.
+        """Try ``code``: accept it once, within its lifetime; count every wrong code; save.
 
-        Five wrong tries end the current code; ten failures in a row lock the phone for an hour.
+        Five wrong tries end the current code; ten wrong codes in a row lock the phone for 15
+        minutes. Without an outstanding code (none sent, used, ended or expired) nothing is counted
+        here: there is nothing to guess.
         """
         now = now or timezone.now()
         if self.is_locked(now):
             return VerifyResult(False, VerifyRefusal.LOCKED, self.locked_until)
         code = "".join(ch for ch in code if not ch.isspace())
         if not self.code_hash:
-            refusal = VerifyRefusal.NO_CODE
-        elif self.code_valid_until is None or now >= self.code_valid_until:
-            refusal = VerifyRefusal.EXPIRED
+            return VerifyResult(False, VerifyRefusal.NO_CODE)
+        if self.code_valid_until is None or now >= self.code_valid_until:
             self._end_code()
-        elif code_matches(code, self.code_hash):
+            self.save()
+            return VerifyResult(False, VerifyRefusal.EXPIRED)
+        if code_matches(code, self.code_hash):
             self._end_code()
             self.consecutive_failures = 0
             self.locked_until = None
             self.save()
             return VerifyResult(True)
-        else:
-            refusal = VerifyRefusal.WRONG
-            self.code_wrong_tries += 1
-            if self.code_wrong_tries >= MAX_WRONG_TRIES_PER_CODE:
-                self._end_code()
+        refusal = VerifyRefusal.WRONG
+        self.code_wrong_tries += 1
+        if self.code_wrong_tries >= MAX_WRONG_TRIES_PER_CODE:
+            self._end_code()
         self.consecutive_failures += 1
         if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
             self.locked_until = now + timedelta(seconds=LOCK_SECONDS)

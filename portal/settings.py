@@ -307,6 +307,9 @@ SMS_RECONCILE_SECONDS = env_int("SMS_RECONCILE_SECONDS", 600, minimum=1)
 SMS_OPT_OUT_CHECK = "registry.preferences.is_opted_out"
 # Inbound SMS from one number answered per hour; beyond it, one polite reply and silence.
 SMS_INBOUND_PER_HOUR = env_int("SMS_INBOUND_PER_HOUR", 20, minimum=1)
+# Sign-in codes sent per clock hour across every number (sms.ceiling): a script trying many phones
+# from many addresses spends at most this many SMS an hour; supervisors see an alert when it trips.
+SIGN_IN_SMS_PER_HOUR = env_int("SIGN_IN_SMS_PER_HOUR", 600, minimum=1)
 # Seconds to wait for Africa's Talking to connect and to answer.
 AT_TIMEOUT_SECONDS = env_int("AT_TIMEOUT_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE["sms-relay-outbox"] = {

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grievances.models import CallbackRequest, Grievance, GrievanceEvent
+from grievances.models import CallbackRequest, Grievance, GrievanceEvent, PhoneConfirmation
 from privacy.models import Anonymisation
 from registry.models import Application, Person, PhonePreference
 
@@ -47,6 +47,7 @@ def anonymise_grievance(pk: int, reason: str, *, request_reference: str = "", no
             case.resolution_text = ""
             fields.append("resolution_text")
         case.save(update_fields=fields)
+        PhoneConfirmation.objects.filter(grievance=case).delete()  # a number given, never confirmed
         events = GrievanceEvent.objects.filter(grievance=case).exclude(message="")
         if reason == Reason.ERASURE:
             # The decision's own words stay with the decision; what the citizen wrote goes.
@@ -88,6 +89,7 @@ def anonymise_person(pk: int, reason: str, *, request_reference: str = "", now: 
         if phone and not Person.objects.filter(phone=phone).exclude(pk=pk).exists():
             CallbackRequest.objects.filter(phone=phone).update(phone="", outcome_note="")
             PhonePreference.objects.filter(phone=phone).delete()
+            PhoneConfirmation.objects.filter(phone=phone).delete()
         person.given_name = ""
         person.family_name = ""
         person.date_of_birth = None

@@ -90,6 +90,13 @@ TEMPLATES: dict[str, str] = {
     "language_usage": N_("Lango: send %(kw_language)s followed by EN, FR, SW or AR."),
     # Translators: SMS reply when one phone sends too many messages. At most 120 characters.
     "rate_limited": N_("Lango: you sent us many messages. We will read new ones in an hour."),
+    # Translators: SMS to a phone number someone gave with a complaint on the website without signing in.
+    # Never a category, a reference or a detail. %(url)s is the confirmation page (about 45 characters).
+    # At most 160 characters once filled (Arabic: 134).
+    "confirm_phone": N_(
+        "Lango: someone gave this number with a complaint. If it was you, confirm at %(url)s to follow it. "
+        "If not, ignore this SMS."
+    ),
     # Translators: SMS sent by USSD before consent. %(url)s is the privacy notice page (about 40 characters).
     # At most 100 characters once filled.
     "consent_notice_link": N_("Lango: how we use your data: %(url)s"),

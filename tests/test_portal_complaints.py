@@ -91,13 +91,14 @@ def test_a_mistyped_reference_is_caught_before_any_lookup(client):
     assert not [q for q in queries.captured_queries if "grievances_grievance" in q["sql"]]
 
 
-def test_a_complaint_with_a_phone_is_acknowledged_by_sms(client):
+def test_a_complaint_with_a_phone_asks_the_phone_to_confirm_before_it_is_acknowledged_there(client):
     body = complain(client, category="payment_not_received", phone="0712345678").content.decode()
     grievance = Grievance.objects.get()
-    assert grievance.contact_phone == PHONE
+    assert grievance.contact_phone == "", "the number joins the case once its owner confirms"
+    assert grievance.phone_confirmation.phone == PHONE
     assert not grievance.is_anonymous
-    assert OutboundMessage.objects.filter(to=PHONE, template="grievance_received").count() == 1
-    assert "We will send you updates by SMS." in body
+    assert list(OutboundMessage.objects.filter(to=PHONE).values_list("template", flat=True)) == ["confirm_phone"]
+    assert "asking its owner to confirm the complaint" in body
 
 
 def test_a_complaint_that_is_not_anonymous_needs_a_phone_or_a_signed_in_citizen(client):
@@ -176,7 +177,7 @@ def test_a_second_call_back_request_joins_the_same_queue_place(client):
     client.post(url("call_me_back"), {"phone": "0712345678", "reason": "payment"})
     body = client.post(url("call_me_back"), {"phone": "0712345678", "reason": "other"}).content.decode()
     assert CallbackRequest.objects.count() == 1
-    assert "You are still in the queue." in body
+    assert "We will call you within 48 hours." in body
 
 
 def test_call_back_requests_are_rate_limited(client):

@@ -13,7 +13,7 @@ from portal.views.common import too_many_requests
 
 
 def call_me_back(request):
-    """Take the number and the reason; say when to expect the call."""
+    """Take the number and the reason; say when to expect the call (never whether one was already asked)."""
     citizen = is_citizen(request)
     form = CallbackForm(
         request.POST if request.method == "POST" else None, initial={"phone": phone_of(request.user) if citizen else ""}
@@ -25,7 +25,7 @@ def call_me_back(request):
             phone = form.cleaned_data["phone"]
             person = people_of(request.user).filter(phone=phone).first() if citizen else None
             try:
-                _request, created = request_callback(
+                request_callback(
                     phone=phone,
                     reason=form.cleaned_data["reason"],
                     channel="web",
@@ -35,9 +35,7 @@ def call_me_back(request):
             except GrievanceError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                return render(
-                    request,
-                    "portal/callback/done.html",
-                    {"created": created, "hours": CALLBACK_PROMISE_HOURS},
-                )
+                # The same page whether or not the number was already waiting: anyone may type any
+                # number here, and the answer must not tell them about someone else's call back.
+                return render(request, "portal/callback/done.html", {"hours": CALLBACK_PROMISE_HOURS})
     return render(request, "portal/callback/form.html", {"form": form})

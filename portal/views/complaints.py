@@ -64,6 +64,8 @@ def complain(request):
                     related_programme_application=None if data["anonymous"] else data.get("related"),
                     related_payment=None if data["anonymous"] else data.get("payment"),
                     idempotency_key=idempotency_key_from(data["token"], "complaint"),
+                    # Signed out, nothing proves the number is the filer's: its owner confirms it first.
+                    phone_confirmed=citizen,
                 )
             except GrievanceError as exc:
                 form.add_error(None, exc.messages[0])
@@ -81,6 +83,7 @@ def complain(request):
                         "track_url": reverse("portal:account_complaint", args=[grievance.reference])
                         if owned
                         else reverse("portal:track"),
+                        "awaiting_confirmation": bool(phone) and not citizen,
                     },
                 )
                 if result.pin:

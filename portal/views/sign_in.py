@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal import signin
 from portal.forms.signin import CodeForm, PhoneForm
-from portal.limits import over_limit
+from portal.limits import over_limit, release_code_try, reserve_code_try
 from portal.views.common import too_many_requests
 from registry.phones import mask_phone
 
@@ -21,7 +21,7 @@ NEXT_KEY = "portal_sign_in_next"
 
 def _send_code(request, phone: str) -> signin.CodeRequest | None:
     """Ask for a code unless a rate limit refuses (``None``)."""
-    if over_limit(request, "sign_in_send", phone):
+    if over_limit(request, "sign_in_send"):
         return None
     return signin.request_code(phone, translation.get_language())
 
@@ -50,11 +50,12 @@ def sign_in_code(request):
         return redirect("portal:sign_in")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if over_limit(request, "sign_in_verify", phone):
+        if over_limit(request, "sign_in_verify") or not reserve_code_try(request):
             return too_many_requests(request)
         if form.is_valid():
             result, device = signin.verify_code(phone, form.cleaned_data["code"])
             if device is not None:
+                release_code_try(request)
                 next_url = request.session.pop(NEXT_KEY, "")
                 request.session.pop(PHONE_KEY, None)
                 signin.sign_in(request, device)
