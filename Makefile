@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run run-mis reset-passwords test lint format messages compile-messages migrate seed install worker beat clean
+.PHONY: run run-mis reset-passwords test lint format messages compile-messages migrate seed install worker beat prod clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=INFO --schedule /tmp/lango-celerybeat-schedule
+
+# The production stack in one command (gunicorn, worker, beat from the Procfile, run by honcho)
+# against DATABASE_URL / REDIS_URL; production proper runs the same three under systemd (deploy/).
+prod: compile-messages migrate
+	$(VENV)/bin/honcho start -f Procfile
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -7,6 +7,12 @@ Sign-in has no limit per phone here: posts anyone can make about a number must n
 out. What a phone may receive is kept by ``PhoneDevice`` (and ``sms.ceiling``); wrong codes count
 against the code and against the address that typed them (``reserve_code_try``), which is
 throttled before it could lock a phone.
+
+When the cache cannot count (Redis down), the limits that protect money or a secret (sending a
+sign-in code by SMS, guessing it) fail closed: the request is refused with a polite "try again in a
+few minutes" (``limits_unavailable``); the others (applying, complaining, tracking, call backs,
+appeals) fail open, so the service itself stays up. PIN guesses are guarded where the PIN is
+checked (``grievances.tracking``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ class Limit:
     key: str
     rate: str
 
+
+# Limits whose purpose is lost if they stop counting: refuse rather than let requests through.
+FAIL_CLOSED = frozenset({"sign_in_send", "sign_in_verify"})
+# Set on the request when a refusal came from an unreachable cache rather than a used-up limit.
+UNAVAILABLE_ATTRIBUTE = "lango_limits_unavailable"
 
 LIMITS: dict[str, tuple[Limit, ...]] = {
     "sign_in_send": (Limit("portal.sign_in_send.ip", "ip", "20/h"),),
@@ -72,9 +83,20 @@ def over_limit(request, name: str, phone: str = "") -> bool:
             key = lambda group, request, phone=phone: phone  # noqa: E731
         else:
             key = _ip_key if limit.key == "ip" else _user_key
-        if is_ratelimited(request, group=limit.group, key=key, rate=limit.rate, method="POST", increment=True):
-            limited = True
+        try:
+            if is_ratelimited(request, group=limit.group, key=key, rate=limit.rate, method="POST", increment=True):
+                limited = True
+        except ConnectionError:  # the cache cannot count (portal.resilient_cache.CacheUnavailable)
+            if name in FAIL_CLOSED:
+                setattr(request, UNAVAILABLE_ATTRIBUTE, True)
+                return True
+            return limited
     return limited
+
+
+def limits_unavailable(request) -> bool:
+    """Tell whether this request was refused because its limits could not be counted."""
+    return bool(getattr(request, UNAVAILABLE_ATTRIBUTE, False))
 
 
 def phone_from_post(request, field: str = "phone") -> str:

@@ -8,6 +8,7 @@ SMS). Production sets ``DJANGO_DEBUG=False``, a real secret key and hosts, ``DAT
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -116,15 +117,36 @@ TEMPLATES = [
 # --- Data -------------------------------------------------------------------------------------
 
 DATABASES = {"default": database_from_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# The database fails fast for people waiting on an answer (web pages, USSD within Africa's Talking's
+# 10 s): a short connect timeout, a statement timeout, and a client-side deadline on every wait for
+# the server (portal.postgresql), which also covers a database that stops answering mid-query.
+# Processes that serve no request (the Celery worker and beat, manage.py commands, benchmarks) get
+# long ones; each is set with DB_CONNECT_TIMEOUT_SECONDS, DB_STATEMENT_TIMEOUT_MS, DB_QUERY_DEADLINE_SECONDS.
+SERVES_REQUESTS = Path(sys.argv[0]).name == "gunicorn" or sys.argv[1:2] == ["runserver"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
+    _db_options = DATABASES["default"]["OPTIONS"]
+    _db_options.setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 2 if SERVES_REQUESTS else 10, minimum=1)
+    )
+    _statement_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 4000 if SERVES_REQUESTS else 30 * 60 * 1000, minimum=0)
+    if _statement_ms:
+        _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
+    _deadline = env_int("DB_QUERY_DEADLINE_SECONDS", _statement_ms // 1000 + 1 if _statement_ms else 0, minimum=0)
+    if _deadline:
+        _db_options["query_deadline"] = _deadline
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis accelerates; it is never the citizen's single point of failure (portal.resilient_cache):
+    # short timeouts, no client-side retries, reads miss and writes drop while it is away.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "lango"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry": None, "retry_on_error": []},
         }
     }
 else:
@@ -138,8 +160,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker keeps trying to reach the broker for ever (portal.celery_transport guards kombu's
+# restore of unacknowledged tasks, which killed the worker when Redis restarted); a publish from a
+# web request never waits for a dead broker: the row is already in the outbox and beat relays it.
+CELERY_BROKER_TRANSPORT = "portal.celery_transport:Transport" if REDIS_URL else None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 2,
+    "visibility_timeout": 3600,
+    "retry_on_timeout": False,
+    # A publisher (web request, beat) tries the broker once and gives up at once when it is down.
+    "max_retries": 0,
+    "connect_retries_timeout": 0.5,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -348,6 +386,13 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 PRIVACY_NOTICE_PATH = env_str("PRIVACY_NOTICE_PATH", "/privacy/")
 # USSD hops answered per phone number per minute; beyond it, a polite END.
 USSD_HOPS_PER_PHONE_PER_MINUTE = env_int("USSD_HOPS_PER_PHONE_PER_MINUTE", 40, minimum=1)
+# Session states and drafts past their time leave the database (an ended session's last screens,
+# which may show a PIN, are kept only a minute for replays).
+CELERY_BEAT_SCHEDULE["ussd-forget-expired-sessions"] = {
+    "task": "ussd.tasks.forget_expired_sessions",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
 # bench/ussd.py only: a Server-Timing header with the time spent inside Django.
 if env_bool("LANGO_BENCH_SERVER_TIMING", False):
     MIDDLEWARE.insert(0, "ussd.bench_timing.ServerTimingMiddleware")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -100,17 +101,33 @@ def _window_key(prefix: str, sender: str) -> str:
 
 
 def _over_rate_limit(sender: str) -> bool:
-    """Count this message against the sender's hourly allowance; tell whether it is used up."""
+    """Count this message against the sender's hourly allowance; tell whether it is used up.
+
+    Counted in the cache; when the cache is down the count comes from the stored messages
+    themselves (this one included), so the limit holds and every message is still kept and answered.
+    """
     key = _window_key("sms-inbound-count", sender)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 60)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 60)
-        count = 1
+        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 60)
+            count = 1
+    except ConnectionError:  # the cache is down (portal.resilient_cache.CacheUnavailable)
+        count = _stored_this_window(sender).count()
     return count > settings.SMS_INBOUND_PER_HOUR
 
 
 def _first_refusal(sender: str) -> bool:
     """Tell whether this is the first message refused in the window (only that one is answered)."""
-    return cache.add(_window_key("sms-inbound-refused", sender), 1, timeout=RATE_WINDOW_SECONDS + 60)
+    try:
+        return cache.add(_window_key("sms-inbound-refused", sender), 1, timeout=RATE_WINDOW_SECONDS + 60)
+    except ConnectionError:
+        return not _stored_this_window(sender).filter(command=RATE_LIMITED).exists()
+
+
+def _stored_this_window(sender: str):
+    """The sender's messages stored since the start of the current rate window."""
+    start = int(time.time() // RATE_WINDOW_SECONDS) * RATE_WINDOW_SECONDS
+    return InboundMessage.objects.filter(sender=sender, received_at__gte=datetime.fromtimestamp(start, tz=UTC))

@@ -45,6 +45,13 @@ PORTAL_WIRING = {
     "portal.env",
     "portal.i18n_catalogs",
 }
+# The project package's infrastructure: the cache backend and the broker transport anything may lean on.
+PORTAL_INFRASTRUCTURE = {
+    "portal.resilient_cache",
+    "portal.celery_transport",
+    "portal.postgresql",
+    "portal.postgresql.base",
+}
 # SMS modules that receive (channel); the others send (infrastructure).
 SMS_INBOUND = {"sms.views", "sms.urls", "sms.inbound", "sms.commands", "sms.handlers", "sms.dev_views", "sms.dev_urls"}
 # Channel-to-channel reads that are allowed, and why.
@@ -67,6 +74,8 @@ def place(module: str) -> Placement:
     top = module.split(".")[0]
     if top == "demo" or module in PORTAL_WIRING or ".migrations" in module or ".management" in module:
         return Placement(WIRING)
+    if module in PORTAL_INFRASTRUCTURE:
+        return Placement(INFRASTRUCTURE)
     if top == "portal":
         return Placement(CHANNEL, "portal")
     if top == "sms":

@@ -106,7 +106,7 @@ def test_a_failing_cache_or_database_still_gets_a_polite_end(client, programmes,
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("ussd.hop.load_session_and_counter", broken)
+    monkeypatch.setattr("ussd.hop.session_for_hop", broken)
     response = hop(client)
     assert response.status_code == 200
     assert response.content.decode().startswith("END ")

@@ -155,7 +155,9 @@ def test_a_name_typed_with_stars_for_spaces_is_understood(client, programmes):
     ],
 )
 def test_only_the_newest_input_is_handled(processed, text, first, expected):
-    assert newest_input(processed, text, first_hop=first) == expected
+    state = SessionState(session_id="s", phone="+254712345678")
+    state.processed(processed)
+    assert newest_input(state, text, first_hop=first) == expected
 
 
 def test_session_state_round_trips_through_the_cache():

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import pgettext
 
@@ -23,7 +24,7 @@ from registry.preferences import language_for_phone
 from ussd.engine import draft_to_keep, respond
 from ussd.layout import fit_text
 from ussd.ratelimit import counter_key, within_limit
-from ussd.session import SessionState, load_session_and_counter, save_session_and_counter
+from ussd.session import HopStore, SessionState, count_hop, hops_this_minute, session_for_hop
 
 logger = logging.getLogger(__name__)
 
@@ -74,36 +75,50 @@ def answer_hop(hop: Hop) -> str:
         return end(pgettext("ussd", "Sorry, we could not read your request. Please dial again."))
 
     counter = counter_key(phone)
-    state, hops_this_minute = load_session_and_counter(hop.session_id, counter)
+    with session_for_hop(hop.session_id) as held:
+        return _answer_held(hop, phone, held, counter)
+
+
+def _answer_held(hop: Hop, phone: str, held: HopStore, counter: str) -> str:
+    """Answer a hop whose session row is locked: replay what was sent, or advance and store."""
+    state = held.state
     if state is not None:
         if state.phone != phone:
             return end(pgettext("ussd", "Sorry, we could not read your request. Please dial again."))
-        replay = state.responses.get(hop.text)
+        replay = state.response_to(hop.text)
         if replay is not None:
             return replay
         if state.ended:
             # A new input after the session ended: the session stays ended, nothing happens.
-            return state.responses.get(state.text) or end(pgettext("ussd", "Please dial again."))
-    hops_this_minute += 1
-    if not within_limit(hops_this_minute):
+            last = next(reversed(state.responses.values()), None)
+            return last or end(pgettext("ussd", "Please dial again."))
+    count = hops_this_minute(counter) + 1
+    if not within_limit(count):
         with translation.override(_caller_language(state, phone)):
             return end(pgettext("ussd", "You are going too fast. Please wait a minute and dial again."))
 
     first_hop = state is None
     if state is None:
         state = SessionState(session_id=hop.session_id, phone=phone, network_code=hop.network_code)
-    value = newest_input(state.text, hop.text, first_hop=first_hop)
+    value = newest_input(state, hop.text, first_hop=first_hop)
     try:
-        reply = respond(state, value)
+        with transaction.atomic():  # a failure inside leaves the hop's own transaction usable
+            reply = respond(state, value)
+    except DatabaseError:
+        raise  # the database is failing: the view answers, nothing more is tried here
     except Exception:
         logger.exception("USSD hop failed (session %s)", hop.session_id)
         with translation.override(state.language or settings.LANGUAGE_CODE):
             reply = end(pgettext("ussd", "Sorry, something went wrong. Please dial again."))
         state.ended = True
-    state.text = hop.text
+    state.processed(hop.text)
     state.hops += 1
     state.remember_response(hop.text, reply)
-    save_session_and_counter(state, counter, hops_this_minute, draft=draft_to_keep(state))
+    draft = draft_to_keep(state)
+    if state.ended:
+        state.forget_answers()
+    held.save(state, draft=draft)
+    count_hop(counter, count)
     return reply
 
 
@@ -121,17 +136,17 @@ def caller_phone(raw: str) -> str:
     return normalise_phone(raw)
 
 
-def newest_input(processed: str, text: str, *, first_hop: bool) -> str | None:
+def newest_input(state: SessionState, text: str, *, first_hop: bool) -> str | None:
     """The input this hop adds to what the session already processed (``None``: nothing new).
 
-    ``text`` normally extends ``processed`` by ``*`` and one input, which may itself contain ``*``
-    (a keypad's space). When it does not (a resent or garbled hop), the last ``*``-separated part is
-    taken as the newest input, so the session moves on from where it is.
+    ``text`` normally extends what was processed by ``*`` and one input, which may itself contain
+    ``*`` (a keypad's space). When it does not (a resent or garbled hop), the last ``*``-separated
+    part is taken as the newest input, so the session moves on from where it is.
     """
     if first_hop:
         return text if text else None
-    if processed and text.startswith(processed + INPUT_SEPARATOR):
-        return text[len(processed) + 1 :]
-    if not processed:
+    if state.text_length and state.extends_processed(text):
+        return text[state.text_length + 1 :]
+    if not state.text_length:
         return text
     return text.rsplit(INPUT_SEPARATOR, 1)[-1]

@@ -34,3 +34,24 @@ class UssdSessionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} ({self.status})"
+
+
+class UssdSessionState(models.Model):
+    """Where a USSD session is, between hops: the durable store that survives a Redis restart.
+
+    ``data`` is the pickled ``ussd.session.SessionState``; a hop reads it under a row lock, so
+    replayed hops of one session run one after the other. Rows past ``expires_at`` are ignored
+    and deleted by the beat (``ussd.tasks.forget_expired_sessions``).
+    """
+
+    session_id = models.CharField(max_length=100, primary_key=True)
+    data = models.BinaryField(default=b"")
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class UssdDraft(models.Model):
+    """An unfinished application a phone may resume from a later session, for a day."""
+
+    phone = models.CharField(max_length=16, primary_key=True)
+    data = models.BinaryField(default=b"")
+    expires_at = models.DateTimeField(db_index=True)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.citizens import is_citizen
+from portal.limits import limits_unavailable
 
 FORM_TOKEN_SALT = "portal.form-token"  # noqa: S105 - a signing namespace, not a secret
 FORM_TOKEN_MAX_AGE = 24 * 60 * 60
@@ -34,7 +35,15 @@ def citizen_required(view):
 
 
 def too_many_requests(request):
-    """The page shown when a rate limit says stop: nothing was done, nothing was sent."""
+    """The page shown when a rate limit says stop: nothing was done, nothing was sent.
+
+    When the limit could not be counted (the cache is down and the limit fails closed), the page
+    says so and asks the person to try again in a few minutes (503 with ``Retry-After``).
+    """
+    if limits_unavailable(request):
+        response = render(request, "portal/try_again_soon.html", status=503)
+        response["Retry-After"] = "120"
+        return response
     return render(request, "portal/too_many.html", status=429)
 
 

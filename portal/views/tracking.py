@@ -27,7 +27,7 @@ from portal.tracked_cases import is_known_holder, may_act_on, remember_tracked, 
 from portal.views.common import idempotency_key_from, new_form_token, too_many_requests
 
 # Which field a tracking error belongs to.
-PIN_ERRORS = {"pin_required", "bad_pin", "locked"}
+PIN_ERRORS = {"pin_required", "bad_pin", "locked", "unavailable"}
 
 
 def track(request):
