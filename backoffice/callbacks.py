@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,7 +16,7 @@ from wagtail.admin import messages
 from backoffice.pages import admin_page, require_permission
 from grievances.audit import log_access
 from grievances.models import AccessLog, CallbackRequest
-from grievances.services import GrievanceError, record_callback_outcome
+from grievances.services import CALLBACK_PROMISE_HOURS, GrievanceError, record_callback_outcome
 
 FINAL = [
     (CallbackRequest.Status.DONE, CallbackRequest.Status.DONE.label),
@@ -34,7 +37,12 @@ def callback_queue(request):
     requests = CallbackRequest.objects.select_related("person", "handled_by", "requested_by")
     if status in CallbackRequest.Status.values:
         requests = requests.filter(status=status)
-    requests = requests.order_by("created_at", "pk")[:200]
+    requests = list(requests.order_by("created_at", "pk")[:200])
+    now = timezone.now()
+    for callback in requests:
+        # The caller was promised a call within CALLBACK_PROMISE_HOURS of asking.
+        callback.call_by = callback.created_at + timedelta(hours=CALLBACK_PROMISE_HOURS)
+        callback.late = callback.status == CallbackRequest.Status.PENDING and callback.call_by < now
     log_access(
         request.user,
         AccessLog.Action.VIEW,

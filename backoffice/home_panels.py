@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from laces.components import Component
 
 from grievances.models import CallbackRequest, Grievance
-from grievances.queries import may_use_queue, overdue_q, visible_cases
+from grievances.queries import may_use_queue, overdue_q, seal_sensitive, visible_cases
 from grievances.services import CALLBACK_PROMISE_HOURS
 from registry.decisions import visible_programme_applications
 from registry.models import Programme, ProgrammeApplication
@@ -115,9 +115,7 @@ def report_work(user, now) -> WorkSection | None:
     """
     if not user.has_perm("grievances.view_dashboard"):
         return None
-    received = Grievance.objects.filter(created_at__gte=now - timedelta(days=30))
-    if not user.has_perm("grievances.view_sensitive_grievance"):
-        received = received.filter(is_sensitive=False)
+    received = seal_sensitive(Grievance.objects.filter(created_at__gte=now - timedelta(days=30)), user)
     sessions = UssdSessionSummary.objects.filter(ended_at__gte=now - timedelta(days=7))
     items = [
         WorkItem(_("Complaints received in the last 30 days"), received.count(), _url("lango_dashboard")),

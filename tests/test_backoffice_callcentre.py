@@ -176,3 +176,20 @@ def test_the_call_back_queue_holds_every_channel_and_records_outcomes(agent, cli
     first.refresh_from_db()
     assert first.status == "done"
     assert "+254700000001" not in client.get("/admin/call-backs/").content.decode()  # only waiting ones by default
+
+
+def test_the_callers_page_shows_references_grouped_and_never_split(caller, agent, client):
+    from registry.references import format_reference
+
+    person, application = caller
+    _verify(client, person)
+    page = client.get(f"/admin/call-centre/{person.pk}/").content.decode()
+
+    grouped = format_reference(application.reference)
+    assert f'<span class="lango-ref" style="white-space:nowrap">{grouped}</span>' in page
+    assert application.reference not in page
+
+
+def test_a_search_that_finds_nobody_says_so_without_a_records_found_heading(agent, client):
+    page = client.get("/admin/call-centre/", {"q": "+254799999999"}).content.decode()
+    assert "No record found" in page and "Records found" not in page

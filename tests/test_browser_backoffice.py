@@ -166,3 +166,98 @@ def test_after_many_wrong_codes_the_officer_is_told_to_wait_and_for_how_long(bro
     assert "/admin/2fa/verify/" in page.url
     screenshot(page, f"backoffice-code-wait-{language}")
     page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_call_back_queue_reads_clearly_in_every_language(browser, live_server, work, language):  # noqa: F811
+    from backoffice import roles
+    from grievances.models import CallbackRequest
+    from grievances.services import request_callback
+    from registry.models import AdminArea
+    from tests.backoffice_helpers import submit_application
+
+    agent = staff_member("carol", roles.CALL_CENTRE_AGENT, language=language, first_name="Carol", last_name="Wafula")
+    applicant = submit_application(
+        ["old-age-pension"], AdminArea.objects.get(code="kilifi"),
+        phone="+254712000009", given_name="Baraka", family_name="Kamau", birth_year=1944,
+    ).applicant  # fmt: skip
+    request_callback(phone=applicant.phone, reason="other", channel="web", language="ar", person=applicant)
+    assert CallbackRequest.objects.filter(status="pending").count() == 2
+
+    with translation.override(language):
+        expected = {
+            "call_by": gettext("Call by"),
+            "caller": gettext("Caller"),
+            "cancelled": str(CallbackRequest.Status.CANCELLED.label),
+            "note": gettext("Note"),
+            "no_record": gettext("No record found"),
+            "records": gettext("Records found"),
+        }
+
+    page = sign_in(browser, live_server, agent, locale=language)
+    page.goto(live_server.url + "/admin/call-backs/")
+    assert page.get_attribute("html", "lang") == language
+    headers = page.locator("table.lango-callbacks thead th").all_inner_texts()
+    assert expected["call_by"] in headers and expected["caller"] in headers
+    rows = page.locator("table.lango-callbacks tbody tr")
+    assert rows.count() == 2
+    text = page.inner_text("table.lango-callbacks")
+    assert "Kiswahili" in text and "العربية" in text  # language names, not "sw" / "ar"
+    assert "Baraka Kamau" in text  # the caller's name beside the number
+    cells = rows.nth(1).locator("td").all_inner_texts()
+    assert cells[2].startswith("Baraka Kamau")
+    assert cells[1].strip() and cells[1] != cells[0]  # the time the call is due, after the time asked
+    # The outcome choices stand one under the other, the note below them.
+    outcome = rows.nth(0).locator("td.lango-outcome")
+    choices = outcome.locator("label.lango-choice")
+    assert choices.count() == 3
+    tops = [choices.nth(i).bounding_box()["y"] for i in range(3)]
+    assert tops == sorted(tops) and len(set(tops)) == 3
+    note = outcome.locator("label.lango-note").bounding_box()
+    cancelled = outcome.locator("label.lango-choice", has_text=expected["cancelled"]).bounding_box()
+    assert note["y"] >= cancelled["y"] + cancelled["height"] - 1
+    screenshot(page, f"backoffice-call-backs-{language}")
+
+    page.goto(live_server.url + "/admin/call-centre/?q=%2B254799999999")
+    found = page.locator("main h2#found")
+    assert found.inner_text() == expected["no_record"]
+    assert expected["records"] not in page.inner_text("main")
+    screenshot(page, f"backoffice-call-centre-nothing-{language}")
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["sw", "ar"])
+def test_an_application_page_speaks_to_the_officer_in_their_language_with_names(browser, live_server, work, language):  # noqa: F811
+    from backoffice import roles
+    from registry.decisions import decide
+    from registry.models import AdminArea, Programme, ProgrammeApplication
+    from tests.backoffice_helpers import submit_application
+
+    decider = staff_member("paul", roles.PROGRAMME_OFFICER, language=language, first_name="Paul", last_name="Otieno")
+    Programme.objects.get(code="old-age-pension").officers.add(decider)
+    citizen_language = "fr" if language == "ar" else "ar"
+    application = submit_application(
+        ["old-age-pension"], AdminArea.objects.get(code="kilifi"), phone="+254712000010", birth_year=1990,
+        language=citizen_language,
+    )  # fmt: skip
+    pa = ProgrammeApplication.objects.get(application=application)
+    decide(pa, "not_eligible", "age_outside_range", "Too young for the pension.", decider)
+
+    with translation.override(language):
+        younger = gettext("The applicant is younger than %(age)s, the programme's lowest age.") % {"age": 65}
+        not_eligible = str(ProgrammeApplication.Status.NOT_ELIGIBLE.label)
+    with translation.override(citizen_language):
+        citizen_words = gettext("This programme is for people aged %(age)s or over.") % {"age": 65}
+
+    page = sign_in(browser, live_server, decider, locale=language)
+    page.goto(live_server.url + f"/admin/applications/{pa.pk}/")
+    body = page.inner_text("main")
+    assert younger in body  # about the applicant, in the officer's language
+    assert citizen_words not in body
+    timeline = page.inner_text("#app-timeline + ol")
+    assert "not_eligible" not in timeline and "submitted" not in timeline
+    assert not_eligible in timeline
+    assert "Paul Otieno" in timeline and " paul" not in timeline
+    assert "Paul Otieno" in body.split(timeline)[0]  # "Decided by"
+    screenshot(page, f"backoffice-application-{language}")
+    page.context.close()

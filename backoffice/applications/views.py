@@ -21,6 +21,7 @@ from grievances.audit import log_access
 from grievances.models import AccessLog
 from grievances.queries import seal_sensitive
 from registry.decisions import OUTCOMES, DecisionError, RefusalReason, decide, visible_programme_applications
+from registry.eligibility import advice_for_officer
 from registry.models import ProgrammeApplication
 from registry.references import format_reference
 
@@ -79,6 +80,7 @@ def application_page(request, pk: int):
         "household": application.household,
         "events": pa.events.select_related("actor").order_by("created_at", "id"),
         "reason_label": dict(RefusalReason.choices).get(pa.decision_reason_code, ""),
+        "advice": advice_for_officer(pa),
         "appeals": seal_sensitive(pa.grievances.all(), request.user).order_by("created_at"),
         "form": form,
         "can_decide": pa.status
