@@ -30,6 +30,8 @@ def register_back_office_urls():
     return [
         path("2fa/verify/", two_factor.verify, name="lango_2fa_verify"),
         path("2fa/enrol/", two_factor.enrol, name="lango_2fa_enrol"),
+        path("2fa/enrol/<str:token>/", two_factor.enrol_link, name="lango_2fa_enrol_link"),
+        path("2fa/enrolment-links/", two_factor.enrolment_links, name="lango_2fa_enrolment_links"),
         path("dashboard/", dashboard.dashboard, name="lango_dashboard"),
         path("dashboard/counts.csv", dashboard.dashboard_export, name="lango_dashboard_export"),
         path("call-backs/", callbacks.callback_queue, name="lango_callbacks"),
@@ -130,6 +132,18 @@ def register_partners_menu_item():
         icon_name="link",
         order=900,
         permission=partners.MANAGE,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_enrolment_links_menu_item():
+    return PermissionMenuItem(
+        _("Authenticator enrolment"),
+        reverse("lango_2fa_enrolment_links"),
+        name="lango-enrolment-links",
+        icon_name="key",
+        order=910,
+        permission=two_factor.ISSUE_PERMISSION,
     )
 
 

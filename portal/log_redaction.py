@@ -13,8 +13,13 @@ import os
 import re
 
 REDACTED = "[redacted]"
-# The path segment after /ussd/at/ or /sms/at/ is the token, right or wrong (a near miss is a secret too).
-CALLBACK_TOKEN_IN_PATH = re.compile(r"(/(?:ussd|sms)/at/)[^/?#\s\"']+")
+# The path segment after /ussd/at/ or /sms/at/ is the token, right or wrong (a near miss is a secret too);
+# the one after /admin/2fa/enrol/ is a staff member's one-time enrolment link, also when URL-encoded
+# in a sign-in page's ?next=.
+SECRET_IN_PATH = re.compile(
+    r"(/(?:ussd|sms)/at/|/admin/2fa/enrol/|%2Fadmin%2F2fa%2Fenrol%2F)(?!\[redacted\])(?:(?!%2F)[^/?#&\s\"'])+",
+    re.IGNORECASE,
+)
 SECRET_SETTINGS = ("AT_CALLBACK_TOKEN", "AT_API_KEY")
 
 
@@ -37,7 +42,7 @@ def redact(text: str, secrets: list[str] | None = None) -> str:
         return text
     for secret in _configured_secrets() if secrets is None else secrets:
         text = text.replace(secret, REDACTED)
-    return CALLBACK_TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
+    return SECRET_IN_PATH.sub(r"\1" + REDACTED, text)
 
 
 class RedactSecretsFilter(logging.Filter):

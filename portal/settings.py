@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import (
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "oauth2_provider",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PathPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,6 +195,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Content-Security-Policy (django-csp, portal.csp): citizens' pages run no inline script or style and
+# load nothing from elsewhere; the admin's policy is the strictest Wagtail's admin works with.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+ADMIN_CSP_PATH_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Wagtail 8's admin still writes some inline scripts and many inline styles.
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Image uploads preview as blob: URLs; icons and some widgets are data: URLs.
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        # Page previews are same-site frames inside the editor.
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -313,6 +357,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
@@ -360,6 +405,19 @@ CELERY_BEAT_SCHEDULE["sms-relay-outbox"] = {
 
 # Staff sessions end after this many idle minutes (DESIGN §7).
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15, minimum=1)
+# Password guessing on the staff sign-in page (django-axes, database handler, limited to
+# wagtailadmin_login): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# that account / address is refused (429) for the cool-off time, even with the right password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_HANDLER = "backoffice.two_factor.login_throttle.StaffSignInHandler"
+AXES_FAILURE_LIMIT = env_int("STAFF_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.ratelimit_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "backoffice/two_factor/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "csrfmiddlewaretoken"]
 OTP_TOTP_ISSUER = "Lango"
 CELERY_BEAT_SCHEDULE["grievances-sla-sweep"] = {
     "task": "grievances.tasks.sweep_sla",

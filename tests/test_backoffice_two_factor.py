@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -76,8 +77,12 @@ def test_staff_with_an_authenticator_but_an_unverified_session_are_asked_for_a_c
 
 
 def test_enrolment_shows_a_server_drawn_qr_code_then_backup_codes_once(client):
+    from backoffice.two_factor import enrolment
+
     officer = make_staff("olive", GRIEVANCE_OFFICER)
+    link = enrolment.issue_link(officer, None)
     client.force_login(officer)
+    assert client.get(urlsplit(link.url).path)["Location"] == ENROL
     page = client.get(ENROL)
     assert page.status_code == 200
     body = page.content.decode()

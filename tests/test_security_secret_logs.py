@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import runpy
 from datetime import timedelta
 from types import SimpleNamespace
@@ -134,3 +135,62 @@ def test_a_prober_cannot_tell_a_wrong_token_by_the_method(client, token, method,
 
     assert wrong.status_code == 404
     assert right.status_code == 405
+
+
+def test_a_log_reader_cannot_take_a_staff_enrolment_link_from_the_logs():
+    line = "GET /admin/login/?next=%2Fadmin%2F2fa%2Fenrol%2FeyJ1IjoxfQ%3A1w%3Asig%2F HTTP/1.1"
+    assert redact(line, []) == "GET /admin/login/?next=%2Fadmin%2F2fa%2Fenrol%2F[redacted]%2F HTTP/1.1"
+    assert redact("GET /admin/2fa/enrol/eyJ1IjoxfQ:1w:sig/ HTTP/1.1", []) == "GET /admin/2fa/enrol/[redacted]/ HTTP/1.1"
+
+
+GUNICORN_PORT = 8401  # in this suite's own port range
+
+
+def test_a_real_gunicorn_writes_its_access_log_without_the_token(tmp_path):
+    """Gunicorn started as in production (reading gunicorn.conf.py) logs the callback path redacted."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    access = tmp_path / "access.log"
+    env = {**os.environ, "AT_CALLBACK_TOKEN": TOKEN, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    logs = ["--access-logfile", str(access), "--error-logfile", str(tmp_path / "error.log")]
+    server = subprocess.Popen(
+        [gunicorn, "portal.wsgi", "--bind", f"127.0.0.1:{GUNICORN_PORT}", "--workers", "1", *logs],
+        cwd=root,
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", GUNICORN_PORT), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        for token in (TOKEN, "a-wrong-guess"):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{GUNICORN_PORT}/ussd/at/{token}/", timeout=30)
+            except urllib.error.HTTPError:
+                pass
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and access.read_text().count("\n") < 2:
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        _out, stderr = server.communicate(timeout=30)
+    written = access.read_text() + (tmp_path / "error.log").read_text() + stderr.decode(errors="replace")
+    assert '"GET /ussd/at/[redacted]/ HTTP/1.1" 405' in written
+    # The wrong token's line (a 404, or a 500 here where this throw-away server has no database).
+    assert re.search(r'"GET /ussd/at/\[redacted\]/ HTTP/1.1" (404|500)', written)
+    assert TOKEN not in written and "a-wrong-guess" not in written

@@ -28,7 +28,7 @@ from backoffice.pages import AccessLoggedListMixin
 from grievances.assignment import assignable_officers
 from grievances.audit import log_access
 from grievances.models import MAX_LEVEL, SENSITIVE_CATEGORIES, AccessLog, Category, Grievance
-from grievances.queries import attention_first, overdue_q, search_cases, visible_cases
+from grievances.queries import attention_first, is_cleared_for_sensitive, overdue_q, search_cases, visible_cases
 from registry.models import AdminArea
 from registry.references import format_reference
 
@@ -62,7 +62,7 @@ class CaseFilterSet(WagtailFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        if user is not None and not user.has_perm("grievances.view_sensitive_grievance"):
+        if user is not None and not is_cleared_for_sensitive(user):
             self.filters["category"].extra["choices"] = [
                 (value, label) for value, label in Category.choices if value not in SENSITIVE_CATEGORIES
             ]

@@ -2,8 +2,9 @@
 
 After the password (Wagtail's own sign-in page), a member of staff whose session has not been
 verified by an authenticator app or a backup code reaches nothing in ``/admin/`` but the
-verification page — or, with no authenticator yet, the enrolment page, which shows a QR code
-(an SVG drawn on the server) and, once the first code is right, ten backup codes shown once.
+verification page — or, with no authenticator yet, the enrolment page: with a one-time link an
+administrator issued (``enrolment``), it shows a QR code (an SVG drawn on the server) and, once the
+first code is right, ten backup codes shown once; without one, it says to ask for a link.
 Staff sessions idle for ``STAFF_IDLE_MINUTES`` are signed out.
 """
 
@@ -47,6 +48,7 @@ OPEN_URL_NAMES = frozenset(
         "wagtailadmin_password_reset_complete",
         "lango_2fa_verify",
         "lango_2fa_enrol",
+        "lango_2fa_enrol_link",
     }
 )
 
@@ -130,14 +132,6 @@ class StaffTwoFactorMiddleware:
         if last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS:
             request.session[LAST_SEEN_KEY] = now
             request.session.set_expiry(settings.STAFF_IDLE_MINUTES * 60)
-
-
-def pending_authenticator(user) -> TOTPDevice:
-    """The authenticator being enrolled (unconfirmed), created on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
-    return device
 
 
 def secret_for_display(device: TOTPDevice) -> str:

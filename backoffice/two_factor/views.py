@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 
 from django import forms
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from backoffice.pages import admin_page, require_permission
+from backoffice.two_factor import enrolment
 from backoffice.two_factor import staff as staff_2fa
 
 
@@ -64,17 +66,32 @@ def verify(request):
 
 
 @never_cache
+def enrol_link(request, token: str):
+    """Open a one-time enrolment link: keep it in the session (out of later addresses) and go on to enrol."""
+    if staff_2fa.has_authenticator(request.user):
+        return redirect("lango_2fa_verify")
+    if enrolment.device_for_link(token, request.user) is None:
+        return TemplateResponse(request, "backoffice/two_factor/needs_link.html", {"refused": True}, status=404)
+    request.session[enrolment.SESSION_KEY] = token
+    return redirect("lango_2fa_enrol")
+
+
+@never_cache
 def enrol(request):
-    """Set up an authenticator app: QR code, first code, then backup codes shown once."""
+    """Set up an authenticator app (only with an administrator's link): QR code, first code, backup codes once."""
     home = reverse("wagtailadmin_home")
     next_url = staff_2fa.safe_next(request, home)
     if staff_2fa.has_authenticator(request.user):
         return redirect(f"{reverse('lango_2fa_verify')}?{request.GET.urlencode()}")
-    device = staff_2fa.pending_authenticator(request.user)
+    device = enrolment.device_for_link(request.session.get(enrolment.SESSION_KEY, ""), request.user)
+    if device is None:
+        return TemplateResponse(request, "backoffice/two_factor/needs_link.html", {"refused": False})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = staff_2fa.confirm_authenticator(request, device, form.cleaned_data["token"])
         if codes is not None:
+            request.session.pop(enrolment.SESSION_KEY, None)
+            enrolment.record_enrolment(request.user)
             return TemplateResponse(
                 request, "backoffice/two_factor/backup_codes.html", {"codes": codes, "next": next_url}
             )
@@ -86,3 +103,17 @@ def enrol(request):
         "secret": staff_2fa.secret_for_display(device),
     }
     return TemplateResponse(request, "backoffice/two_factor/enrol.html", context)
+
+
+ISSUE_PERMISSION = "auth.change_user"
+
+
+def enrolment_links(request):
+    """Administrators: the staff who have no authenticator yet, and a one-time enrolment link for each."""
+    require_permission(request.user, ISSUE_PERMISSION)
+    issued = None
+    if request.method == "POST":
+        user = get_object_or_404(enrolment.staff_to_enrol(), pk=request.POST.get("user", "0") or 0)
+        issued = {"user": user, "link": enrolment.issue_link(user, request.user)}
+    context = {"staff": enrolment.staff_to_enrol(), "issued": issued, "hours": enrolment.ENROLMENT_LINK_HOURS}
+    return admin_page(request, "backoffice/two_factor/enrolment_links.html", _("Authenticator enrolment"), context)
