@@ -9,6 +9,7 @@ is idempotent and works on a record that was restored from an older copy as well
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,9 @@ Reason = Anonymisation.Reason
 GRIEVANCE = "grievance"
 APPLICATION = "application"
 PERSON = "person"
+
+# While the log is being re-applied its entries are already in the file: do not append them again.
+_REAPPLYING: ContextVar[bool] = ContextVar("reapplying_erasures", default=False)
 
 
 def anonymise_grievance(pk: int, reason: str, *, request_reference: str = "", now: datetime | None = None) -> bool:
@@ -124,7 +128,7 @@ def _log(kind: str, pk: int, reason: str, request_reference: str, now: datetime 
         object_id=pk,
         defaults={"reason": reason, "request_reference": request_reference, "done_at": now},
     )
-    if created and settings.ERASURE_LOG_FILE:
+    if created and settings.ERASURE_LOG_FILE and not _REAPPLYING.get():
         line = json.dumps(
             {
                 "kind": kind,
@@ -168,7 +172,21 @@ def logged_anonymisations(path: Path | None = None) -> list[dict]:
 
 
 def reapply(entries: list[dict]) -> int:
-    """Anonymise again every record the log names (after a restore); return how many were found."""
+    """Anonymise again every record the log names (after a restore); return how many were found.
+
+    Idempotent: a record already anonymised is anonymised again to the same result, and the log
+    file does not grow.
+    """
+    done = 0
+    token = _REAPPLYING.set(True)
+    try:
+        done = _reapply(entries)
+    finally:
+        _REAPPLYING.reset(token)
+    return done
+
+
+def _reapply(entries: list[dict]) -> int:
     done = 0
     for entry in entries:
         anonymiser = ANONYMISERS.get(entry["kind"])
