@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from sms.templates import SIGN_IN_CODE_LIFETIME
+
 CODE_DIGITS = 6
-CODE_VALID_SECONDS = 5 * 60
+# A code works as long as its SMS may still be delivered: one lifetime for both, which the texts state.
+CODE_VALID_SECONDS = int(SIGN_IN_CODE_LIFETIME.total_seconds())
 MAX_WRONG_TRIES_PER_CODE = 5
 SECONDS_BETWEEN_SENDS = 60
 MAX_SENDS_PER_WINDOW = 3

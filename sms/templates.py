@@ -41,7 +41,7 @@ TEMPLATES: dict[str, str] = {
         "Lango: appeal %(reference)s received. Answer by %(due_date)s. To follow it send %(kw_track)s %(reference)s"
     ),
     # Translators: SMS, at most 70 characters once filled, in every language.
-    "sign_in_code": N_("Lango code %(code)s. Valid 5 min. Never share it."),
+    "sign_in_code": N_("Lango code %(code)s. Valid 10 min. Never share it."),
     # Translators: SMS reply to STATUS. %(statuses)s is a list like "Child grant: Enrolled; Public works: Under
     # review". Keep the text around it under 30 characters.
     "status_reply": N_("Lango: %(statuses)s"),

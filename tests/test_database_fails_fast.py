@@ -12,7 +12,10 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from portal.postgresql.base import DatabaseWrapper
 from tests.tcp_proxy import HangingProxy
@@ -131,3 +134,25 @@ def test_a_citizen_gets_a_plain_translated_error_page_when_even_the_error_page_f
     assert response.status_code == 500
     body = response.content.decode()
     assert '<html lang="fr"' in body and "Sorry" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "sw", "ar"])
+def test_a_caller_whose_database_fails_mid_session_reads_the_apology_in_their_own_language(client, language):
+    from ussd import caller_language
+    from ussd.testing import LANGUAGE_KEYS, UssdPhone
+
+    caller_language.forget_all()
+    cache.clear()
+    phone = UssdPhone(client, phone="+254712345678")
+    phone.dial()
+    phone.send(LANGUAGE_KEYS[language])  # the caller chose a language: the main menu shows
+    caller_language.forget_all()  # another gunicorn worker answers the next hop: only the cache knows
+
+    with mock.patch("ussd.hop.session_for_hop", side_effect=OperationalError("the database did not answer")):
+        reply = phone.post(phone.text + "*1")
+
+    with translation.override(language):
+        apology = pgettext("ussd", "Sorry, something went wrong. Please dial again.")
+    assert apology != "Sorry, something went wrong. Please dial again."
+    assert reply == "END " + apology

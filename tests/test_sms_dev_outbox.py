@@ -19,7 +19,7 @@ def test_it_lists_every_message_with_status_parts_encoding_language_and_attempts
 
     html = outbox(RequestFactory().get("/dev/sms/")).content.decode()
 
-    assert "Lango code 123456. Valid 5 min. Never share it." in html
+    assert "Lango code 123456. Valid 10 min. Never share it." in html
     assert "+254712345679" in html
     assert "GSM-7" in html
     assert ">sw<" in html

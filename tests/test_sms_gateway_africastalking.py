@@ -24,7 +24,7 @@ def queue_code(code: str = "123456") -> OutboundMessage:
 
 
 def test_the_sdk_posts_the_message_through_the_fake_server(fake_at):
-    result = AfricasTalkingGateway().send(PHONE, "Lango code 123456. Valid 5 min. Never share it.")
+    result = AfricasTalkingGateway().send(PHONE, "Lango code 123456. Valid 10 min. Never share it.")
 
     assert result.outcome is Outcome.SENT
     assert result.provider_message_id == fake_at.messages[0].message_id
@@ -34,7 +34,7 @@ def test_the_sdk_posts_the_message_through_the_fake_server(fake_at):
     assert request.headers["accept"] == "application/json"
     assert request.form["username"] == "lango"
     assert request.form["to"] == PHONE
-    assert request.form["message"] == "Lango code 123456. Valid 5 min. Never share it."
+    assert request.form["message"] == "Lango code 123456. Valid 10 min. Never share it."
     assert request.form["bulkSMSMode"] == "1"
 
 

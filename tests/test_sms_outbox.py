@@ -19,7 +19,7 @@ PHONE = "+254712345678"
 def test_a_message_is_stored_rendered_with_its_encoding_and_parts(db):
     message = enqueue(PHONE, "sign_in_code", "en", {"code": "123456"})
 
-    assert message.body == "Lango code 123456. Valid 5 min. Never share it."
+    assert message.body == "Lango code 123456. Valid 10 min. Never share it."
     assert message.encoding == "GSM-7"
     assert message.parts == 1
     assert message.language == "en"

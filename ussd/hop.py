@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 import ussd.screens  # noqa: F401 - registers every screen with the engine
 from registry.phones import normalise_phone
 from registry.preferences import language_for_phone
+from ussd import caller_language
 from ussd.engine import draft_to_keep, respond
 from ussd.layout import fit_text
 from ussd.ratelimit import counter_key, within_limit
@@ -119,6 +120,7 @@ def _answer_held(hop: Hop, phone: str, held: HopStore, counter: str) -> str:
         state.forget_answers()
     held.save(state, draft=draft)
     count_hop(counter, count)
+    caller_language.remember(phone, state.language)
     return reply
 
 

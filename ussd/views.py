@@ -12,13 +12,15 @@ import logging
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import translation
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ussd import caller_language
 from ussd.events import record_session_end
-from ussd.hop import Hop, answer_hop, end
+from ussd.hop import Hop, answer_hop, caller_phone, end
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,17 @@ def at_callback(request: HttpRequest, token: str) -> HttpResponse:
         reply = answer_hop(Hop.from_form(request.POST))
     except Exception:  # the cache or the database is down: AT would show an HTTP error as a failure
         logger.exception("USSD callback failed")
-        reply = end(pgettext("ussd", "Sorry, something went wrong. Please dial again."))
+        with translation.override(_language_without_database(request)):
+            reply = end(pgettext("ussd", "Sorry, something went wrong. Please dial again."))
     return HttpResponse(reply, content_type=CONTENT_TYPE)
+
+
+def _language_without_database(request: HttpRequest) -> str:
+    """The caller's last language from memory or the cache (the database may be what failed)."""
+    try:
+        return caller_language.recall(caller_phone(request.POST.get("phoneNumber", "")))
+    except Exception:  # noqa: BLE001 - an unreadable number or a failing cache: the default language
+        return settings.LANGUAGE_CODE
 
 
 @csrf_exempt

@@ -18,7 +18,7 @@ class PhoneForm(CitizenForm):
 class CodeForm(CitizenForm):
     code = forms.CharField(
         label=_("Code from the SMS"),
-        help_text=_("The code has 6 digits and works for 5 minutes."),
+        help_text=_("The code has 6 digits and works for 10 minutes."),
         max_length=12,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "narrow", "spellcheck": "false"}
