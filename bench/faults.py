@@ -10,13 +10,16 @@ the other, it injects:
 
 1. ``redis``: Redis stopped for 60 s, then started again (empty);
 2. ``worker``: the Celery worker SIGKILLed, brought back 5 s later (as systemd's ``Restart=always``);
-3. ``at-500``: AT answering HTTP 500 for 60 s (shortened retry schedule), then
+3. ``at-500``: AT answering HTTP 500 for 5 minutes (shortened retry schedule), then
    ``at-timeout``: AT accepting each message but answering after our timeout, for 30 s;
 4. ``db-hung``: the database hung for 30 s (the proxy holds every byte, connections stay open).
 
-For each it prints requests answered / errored and the p99 round trip, SMS enqueued / delivered /
-duplicated / lost, inbound stored / lost, USSD journeys completed / broken, and the seconds to
-recover after the fault ends (``/healthz`` ok again and an SMS accepted by AT again).
+For each it prints requests answered / asked to try again (a deliberate, translated 503 with
+``Retry-After``, or the USSD apology) / errored (no answer, or an error nobody planned), the p99
+round trip, SMS enqueued / delivered / duplicated / lost, inbound stored / lost, USSD journeys
+completed / asked to dial again / broken, and the seconds to recover after the fault ends
+(``/healthz`` ok again and an SMS accepted by AT again). The exit status is 1 when anything was
+lost, duplicated, errored or broken.
 
     .venv/bin/python bench/faults.py [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 """
@@ -65,7 +68,10 @@ WEB_PAGES = ("/", "/track/", "/complain/", "/sign-in/", "/call-me-back/", "/fr/"
 CLIENTS = 6
 THINK_SECONDS = (0.2, 0.6)
 INBOUND_RETRY_SECONDS = 5
+AT_OUTAGE_SECONDS = 300
 INBOUND_RETRIES = 30
+# The polite END a caller reads when a part behind the service fails (the bench's callers use English).
+USSD_APOLOGIES = {"END Sorry, something went wrong. Please dial again."}
 
 
 # --- The stack ---------------------------------------------------------------------------------
@@ -208,13 +214,15 @@ class Event:
     kind: str
     ok: bool
     ms: float
+    try_again: bool = False  # a deliberate, translated "try again" (503 with Retry-After, the USSD apology)
 
 
 @dataclass
 class Journey:
     started: float
     completed: bool = False
-    broken: bool = False
+    redial: bool = False  # ended early with the polite "please dial again"
+    broken: bool = False  # no answer, a raw error, or an unexpected screen
 
 
 @dataclass
@@ -228,6 +236,7 @@ class Load:
 
 
 def request(method: str, path: str, form: dict | None = None, timeout: float = 15) -> tuple[int, str, float]:
+    """One request; the status is 0 without an answer, and -503 for a deliberate 503 with ``Retry-After``."""
     body = urllib.parse.urlencode(form).encode() if form is not None else None
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
     started = time.perf_counter()
@@ -238,19 +247,21 @@ def request(method: str, path: str, form: dict | None = None, timeout: float = 1
         text = response.read().decode("utf-8", "replace")
         conn.close()
         status = response.status
+        if status == 503 and response.getheader("Retry-After"):
+            status = -503
     except (OSError, http.client.HTTPException):
         status, text = 0, ""
     return status, text, (time.perf_counter() - started) * 1000
 
 
-def record(load: Load, kind: str, ok: bool, ms: float) -> None:
+def record(load: Load, kind: str, ok: bool, ms: float, try_again: bool = False) -> None:
     with load.lock:
-        load.events.append(Event(time.monotonic(), kind, ok, ms))
+        load.events.append(Event(time.monotonic(), kind, ok, ms, try_again))
 
 
 def web_visit(load: Load) -> None:
     status, _text, ms = request("GET", random.choice(WEB_PAGES))
-    record(load, "web", status == 200, ms)
+    record(load, "web", status == 200, ms, try_again=status == -503)
 
 
 def ussd_journey(load: Load) -> None:
@@ -271,8 +282,12 @@ def ussd_journey(load: Load) -> None:
             "text": text,
         }
         status, reply, ms = request("POST", f"/ussd/at/{TOKEN}/", form, timeout=10)
-        record(load, "ussd", status == 200 and reply[:4] in ("CON ", "END "), ms)
+        apology = status == 200 and reply in USSD_APOLOGIES
+        record(load, "ussd", status == 200 and reply[:4] in ("CON ", "END ") and not apology, ms, try_again=apology)
         last = n == len(texts) - 1
+        if apology:
+            journey.redial = True
+            return
         if status != 200 or (reply.startswith("END ") and not last):
             journey.broken = True
             return
@@ -299,7 +314,7 @@ def inbound_sms(load: Load, form: dict | None = None, attempt: int = 0) -> None:
         with load.lock:
             load.inbound_sent[provider_id] = time.monotonic()
     status, _text, ms = request("POST", f"/sms/at/{TOKEN}/inbound/", form)
-    record(load, "inbound", status == 200, ms)
+    record(load, "inbound", status == 200, ms, try_again=status == -503)
     if status != 200 and attempt < INBOUND_RETRIES:
         with load.lock:
             load.retries.append((time.monotonic() + INBOUND_RETRY_SECONDS, form, attempt + 1))
@@ -382,6 +397,7 @@ def report(phase: Phase, load: Load, fake) -> dict:
 
     events = [e for e in load.events if phase.started <= e.at < phase.ended]
     answered = sum(e.ok for e in events)
+    try_again = sum(e.try_again for e in events)
     ms = sorted(e.ms for e in events)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else 0.0
     accepted = Counter((m.number, m.message) for m in list(fake.messages))
@@ -396,7 +412,8 @@ def report(phase: Phase, load: Load, fake) -> dict:
     return {
         "fault": phase.name,
         "answered": answered,
-        "errored": len(events) - answered,
+        "try again": try_again,
+        "errored": len(events) - answered - try_again,
         "p99 ms": round(p99),
         "sms enq": len(rows),
         "deliv": delivered,
@@ -406,6 +423,7 @@ def report(phase: Phase, load: Load, fake) -> dict:
         "in stored": len(stored),
         "in lost": len(sent_ids) - len(stored),
         "ussd ok": sum(j.completed for j in journeys),
+        "ussd redial": sum(j.redial for j in journeys),
         "ussd broken": sum(j.broken for j in journeys),
         "recover s": f"{max(recover):.1f}" if len(recover) == 2 else "never",
     }
@@ -554,13 +572,13 @@ def run(args, fake, proxy, redis_server, web, worker, beat) -> int:
         worker.start()
 
     def at_500_then_late():
-        fake.fail_requests(500, seconds=60)
+        fake.fail_requests(500, seconds=AT_OUTAGE_SECONDS)
 
     phases = [
         run_phase("none (baseline)", lambda: None, lambda: None, 0),
         run_phase("redis stopped 60 s", redis_server.stop, redis_server.start, 60),
         run_phase("worker SIGKILL", kill_worker, bring_worker_back, 0),
-        run_phase("AT 500 for 60 s", at_500_then_late, lambda: None, 60),
+        run_phase(f"AT 500 for {AT_OUTAGE_SECONDS} s", at_500_then_late, lambda: None, AT_OUTAGE_SECONDS),
         run_phase(
             "AT accepts, answers late 30 s",
             lambda: setattr(fake, "late_until", time.monotonic() + 30),
@@ -587,7 +605,7 @@ def run(args, fake, proxy, redis_server, web, worker, beat) -> int:
         f"{sum(r['failed'] for r in rows)}); dup = accepted by AT more than once; "
         f"retry schedule {TIMINGS['SMS_RETRY_DELAYS_SECONDS']} s"
     )
-    bad = any(r["lost"] or r["dup"] or r["in lost"] for r in rows)
+    bad = any(r["lost"] or r["dup"] or r["in lost"] or r["errored"] or r["ussd broken"] for r in rows)
     return 1 if bad else 0
 
 

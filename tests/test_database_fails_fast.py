@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.utils import translation
-from django.utils.translation import pgettext
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext
 
 from portal.postgresql.base import DatabaseWrapper
 from tests.tcp_proxy import HangingProxy
@@ -156,3 +157,29 @@ def test_a_caller_whose_database_fails_mid_session_reads_the_apology_in_their_ow
         apology = pgettext("ussd", "Sorry, something went wrong. Please dial again.")
     assert apology != "Sorry, something went wrong. Please dial again."
     assert reply == "END " + apology
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr", "sw", "ar"])
+def test_a_citizen_whose_request_meets_a_failed_database_is_asked_to_try_again_with_503(client, language):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    with mock.patch("portal.views.tracking.TrackForm", side_effect=OperationalError("the database did not answer")):
+        response = client.get(f"/{language}/track/" if language != "en" else "/track/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    with translation.override(language):
+        assert escape(gettext("Try again later.")) in response.content.decode()
+
+
+def test_a_bug_is_still_a_500_not_a_503(rf):
+    from portal.views.errors import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Retry-After" not in response
