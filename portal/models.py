@@ -113,6 +113,10 @@ class PhoneDevice(Device):
     consecutive_failures = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.JSONField(default=list, help_text="Unix times of the codes sent in the last day.")
+    holder_sent_at = models.JSONField(
+        default=list,
+        help_text="Unix times of the codes sent in the last day to a browser that signed in with this phone before.",
+    )
 
     class Meta:
         verbose_name = _("citizen phone")
@@ -123,13 +127,17 @@ class PhoneDevice(Device):
 
     # --- Sending ----------------------------------------------------------------------------
 
-    def send_refusal(self, now: datetime | None = None) -> SendRefusal | None:
-        """Return why a new code may not be sent now, or ``None`` when it may."""
+    def send_refusal(self, now: datetime | None = None, *, known_holder: bool = False) -> SendRefusal | None:
+        """Return why a new code may not be sent now, or ``None`` when it may.
+
+        A browser that signed in with this phone before (``known_holder``) has a budget of its own:
+        strangers who spend the phone's codes for the day do not keep its owner out until tomorrow.
+        """
         now = now or timezone.now()
         if self.is_locked(now):
             return SendRefusal.LOCKED
         stamp = now.timestamp()
-        recent = [t for t in self.sent_at if stamp - t < DAY_SECONDS]
+        recent = [t for t in self._sends(known_holder) if stamp - t < DAY_SECONDS]
         if recent and stamp - max(recent) < SECONDS_BETWEEN_SENDS:
             return SendRefusal.TOO_SOON
         if len([t for t in recent if stamp - t < SEND_WINDOW_SECONDS]) >= MAX_SENDS_PER_WINDOW:
@@ -143,7 +151,10 @@ class PhoneDevice(Device):
         refusal = self.send_refusal()
         return (True, None) if refusal is None else (False, {"reason": refusal})
 
-    def issue_code(self, now: datetime | None = None) -> str:
+    def _sends(self, known_holder: bool) -> list[float]:
+        return self.holder_sent_at if known_holder else self.sent_at
+
+    def issue_code(self, now: datetime | None = None, *, known_holder: bool = False) -> str:
         """Make a new code (replacing any earlier one), record the send and return the code to deliver.
 
         The caller has checked ``send_refusal`` under a row lock and saves nothing else: this saves.
@@ -154,7 +165,11 @@ class PhoneDevice(Device):
         self.code_hash = hash_code(code)
         self.code_valid_until = now + timedelta(seconds=CODE_VALID_SECONDS)
         self.code_wrong_tries = 0
-        self.sent_at = [t for t in self.sent_at if stamp - t < DAY_SECONDS] + [stamp]
+        sends = [t for t in self._sends(known_holder) if stamp - t < DAY_SECONDS] + [stamp]
+        if known_holder:
+            self.holder_sent_at = sends
+        else:
+            self.sent_at = sends
         self.save()
         return code
 

@@ -53,11 +53,12 @@ class CodeRequest:
     refusal: SendRefusal | None = None
 
 
-def request_code(phone: str, language: str) -> CodeRequest:
+def request_code(phone: str, language: str, *, known_holder: bool = False) -> CodeRequest:
     """Send a new sign-in code to the E.164 ``phone`` in ``language``, if the limits allow it.
 
     Nothing is queued when a limit refuses: a refused request costs no SMS. No user is created
-    here (``verify_code`` does, once the code comes back).
+    here (``verify_code`` does, once the code comes back). ``known_holder``: the request comes
+    from a browser that signed in with this phone before, whose codes are counted apart.
     """
     if not may_sign_in_as_citizen(phone):
         return CodeRequest(sent=False, message=str(UNAVAILABLE_MESSAGE))
@@ -65,12 +66,12 @@ def request_code(phone: str, language: str) -> CodeRequest:
         device, _created = PhoneDevice.objects.select_for_update().get_or_create(
             phone=phone, defaults={"name": DEVICE_NAME}
         )
-        refusal = device.send_refusal()
+        refusal = device.send_refusal(known_holder=known_holder)
         if refusal is not None:
             return CodeRequest(sent=False, message=str(SEND_REFUSAL_MESSAGES[refusal]), refusal=refusal)
         if not reserve_sign_in_sms():
             return CodeRequest(sent=False, message=str(BUSY_MESSAGE))
-        code = device.issue_code()
+        code = device.issue_code(known_holder=known_holder)
         enqueue(phone, "sign_in_code", language, {"code": code}, essential=True)
     return CodeRequest(sent=True)
 

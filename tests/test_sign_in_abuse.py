@@ -101,6 +101,28 @@ def test_a_script_on_rotating_addresses_locks_a_phone_for_fifteen_minutes_at_mos
     assert owner.post(url("sign_in"), {"phone": PHONE}, REMOTE_ADDR=OWNER_ADDRESS).status_code == 302
 
 
+def test_strangers_who_spend_a_phones_codes_for_the_day_do_not_keep_its_owner_out_on_their_own_browser(client, clock):
+    owner = client
+    owner.post(url("sign_in"), {"phone": PHONE}, REMOTE_ADDR=OWNER_ADDRESS)
+    owner.post(url("sign_in_code"), {"code": last_code(PHONE)}, REMOTE_ADDR=OWNER_ADDRESS)
+    owner.post(url("sign_out"), REMOTE_ADDR=OWNER_ADDRESS)
+    for n in range(12):  # a script on many addresses asks codes for the owner's phone all day long
+        clock.advance(minutes=16)
+        type(client)().post(url("sign_in"), {"phone": PHONE}, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    clock.advance(seconds=61)
+    stranger = type(client)().post(url("sign_in"), {"phone": PHONE}, REMOTE_ADDR="198.51.100.99")
+    assert stranger.status_code == 200, "strangers have spent the phone's codes for the day"
+    sent_before = codes_sent()
+
+    asked = owner.post(url("sign_in"), {"phone": PHONE}, REMOTE_ADDR=OWNER_ADDRESS)
+
+    assert asked.status_code == 302, "the browser the owner signed in with before still gets a code"
+    assert codes_sent() == sent_before + 1
+    entered = owner.post(url("sign_in_code"), {"code": last_code(PHONE)}, REMOTE_ADDR=OWNER_ADDRESS)
+    assert entered.status_code == 302
+    assert owner.get(url("account")).status_code == 200
+
+
 def test_trying_a_number_creates_no_user_until_its_code_is_typed_back(client):
     client.post(url("sign_in"), {"phone": PHONE})
     assert codes_sent() == 1

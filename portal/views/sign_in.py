@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import signin
 from portal.forms.signin import CodeForm, PhoneForm
 from portal.limits import over_limit, release_code_try, reserve_code_try
+from portal.tracked_cases import is_known_holder, vouch_holder
 from portal.views.common import too_many_requests
 from registry.phones import mask_phone
 
@@ -23,7 +24,12 @@ def _send_code(request, phone: str) -> signin.CodeRequest | None:
     """Ask for a code unless a rate limit refuses (``None``)."""
     if over_limit(request, "sign_in_send"):
         return None
-    return signin.request_code(phone, translation.get_language())
+    return signin.request_code(phone, translation.get_language(), known_holder=is_known_holder(request, _tag(phone)))
+
+
+def _tag(phone: str) -> str:
+    """What the known-holder cookie remembers of a phone signed in with (kept apart from references)."""
+    return "phone:" + phone
 
 
 def sign_in(request):
@@ -59,7 +65,9 @@ def sign_in_code(request):
                 next_url = request.session.pop(NEXT_KEY, "")
                 request.session.pop(PHONE_KEY, None)
                 signin.sign_in(request, device)
-                return redirect(signin.safe_next_url(request, next_url, reverse("portal:account")))
+                response = redirect(signin.safe_next_url(request, next_url, reverse("portal:account")))
+                vouch_holder(request, response, _tag(phone))
+                return response
             form.add_error("code", signin.verify_message(result))
     return render(request, "portal/sign_in/code.html", {"form": form, "masked_phone": mask_phone(phone)})
 
