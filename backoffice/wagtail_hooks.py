@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 
 from backoffice import callbacks, dashboard, outbox, partners
 from backoffice.applications.listing import ProgrammeApplicationViewSet
+from backoffice.callcentre import privacy as callcentre_privacy
 from backoffice.callcentre import views as callcentre
 from backoffice.cases.queue import CaseQueueViewSet
 from backoffice.home_panels import MyWorkPanel, NeedsAttentionPanel
@@ -56,6 +57,9 @@ def register_back_office_urls():
             "call-centre/<int:pk>/appeal/case/<int:case_pk>/",
             callcentre.appeal_case,
             name="lango_callcentre_appeal_case",
+        ),
+        path(
+            "call-centre/<int:pk>/my-data/", callcentre_privacy.send_data_copy, name="lango_callcentre_send_data_copy"
         ),
         path("reports/ussd-funnel/", UssdFunnelView.as_view(), name="ussd_funnel"),
         path("partners/", partners.partner_list, name="lango_partners"),

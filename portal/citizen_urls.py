@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from portal.views import account, apply, callback, complaints, confirm_phone, sign_in, stats, tracking
+from portal.views import account, apply, callback, complaints, confirm_phone, mydata, sign_in, stats, tracking
 
 app_name = "portal"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     re_path(rf"^account/complaints/{REFERENCE}/rated/$", account.complaint_rated, name="account_complaint_rated"),
     path("account/language/", account.language, name="account_language"),
     path("account/sms/", account.sms, name="account_sms"),
+    path("account/my-data/", mydata.my_data, name="account_my_data"),
+    path("account/my-data/download/", mydata.my_data_download, name="account_my_data_download"),
     path("complain/", complaints.complain, name="complain"),
     re_path(r"^confirm/(?P<token>[-_A-Za-z0-9]{8,32})/$", confirm_phone.confirm_phone, name="confirm_phone"),
     path("track/", tracking.track, name="track"),

@@ -60,7 +60,9 @@ class DataCopy(models.Model):
         DOWNLOAD = "download", _("Downloaded")
         SENT = "sent", _("Sent by the call centre")
 
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    # The citizen's person record, when they have one (a complainant may have only a phone).
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    phone = models.CharField(max_length=16, blank=True)
     how = models.CharField(max_length=10, choices=How.choices)
     language = models.CharField(max_length=8)
     staff = models.ForeignKey(

@@ -257,6 +257,7 @@ class Consent(models.Model):
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
     given_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
 
     class Meta:
         verbose_name = _("consent")

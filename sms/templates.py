@@ -100,6 +100,11 @@ TEMPLATES: dict[str, str] = {
     # Translators: SMS sent by USSD before consent. %(url)s is the privacy notice page (about 40 characters).
     # At most 100 characters once filled.
     "consent_notice_link": N_("Lango: how we use your data: %(url)s"),
+    # Translators: SMS when the call centre sends a caller the copy of their data. %(url)s is the account's
+    # "my data" page (about 45 characters). No personal detail. At most 160 characters once filled (Arabic: 134).
+    "my_data_link": N_(
+        "Lango: the copy of your data you asked for is ready. Sign in with this phone to read it: %(url)s"
+    ),
     # Back-office: the grievance workflow and programme decisions. Never a category or a personal detail.
     # Translators: SMS when an officer replies on a case. At most 160 characters once filled (Arabic: 134).
     # The officer's words are read on USSD (they may be personal: no SMS carries them).
