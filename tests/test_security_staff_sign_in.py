@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-right-password-42"
 LOGIN = "/admin/login/"
 ENROL = "/admin/2fa/enrol/"
+ENROLMENT_LINKS = "/admin/2fa/enrolment-links/"
 
 
 @pytest.fixture
@@ -177,3 +178,51 @@ def test_the_first_administrator_gets_a_link_from_the_command_line(officer, caps
 
     assert reverse("lango_2fa_enrol") in capsys.readouterr().out
     assert TOTPDevice.objects.filter(user=officer, confirmed=False).count() == 1
+
+
+def test_a_lost_phone_is_replaced_by_another_administrator_and_its_codes_open_nothing(client, officer):
+    from django.test import Client
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    lost = Client()
+    sign_in_verified(lost, officer)  # the officer's phone, now in a thief's hands, signed in
+    old_device = TOTPDevice.objects.get(user=officer, confirmed=True)
+    admin = make_staff("root", superuser=True)
+    sign_in_verified(client, admin)
+
+    refused = client.post(ENROLMENT_LINKS, {"action": "replace", "user": officer.pk, "reason": " "})
+    assert TOTPDevice.objects.filter(pk=old_device.pk).exists(), "no reason, no replacement"
+    assert "Say why" in refused.content.decode()
+
+    page = client.post(ENROLMENT_LINKS, {"action": "replace", "user": officer.pk, "reason": "phone stolen"})
+
+    link = re.search(r"<code>https?://[^/]+(/admin/2fa/enrol/[^<]+/)</code>", page.content.decode()).group(1)
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+    assert not StaticDevice.objects.filter(user=officer).exists()
+    assert AccessLog.objects.filter(user=admin, object_id=str(officer.pk), reason__contains="phone stolen").exists()
+    assert lost.get("/admin/cases/").status_code == 302, "the stolen phone's session is no longer verified"
+    owner = Client()
+    owner.force_login(officer)
+    assert owner.get(link)["Location"] == ENROL
+
+
+def test_an_administrator_cannot_replace_their_own_authenticator(client):
+    admin = make_staff("root", superuser=True)
+    sign_in_verified(client, admin)
+
+    page = client.post(ENROLMENT_LINKS, {"action": "replace", "user": admin.pk, "reason": "phone lost"})
+
+    assert page.status_code == 200
+    assert TOTPDevice.objects.filter(user=admin, confirmed=True).exists()
+    assert "ask another administrator" in page.content.decode()
+
+
+def test_only_administrators_replace_an_authenticator(client, officer):
+    colleague = make_staff("gina", GRIEVANCE_OFFICER)
+    sign_in_verified(client, colleague)
+    sign_in_verified(type(client)(), officer)
+
+    response = client.post(ENROLMENT_LINKS, {"action": "replace", "user": officer.pk, "reason": "phone lost"})
+
+    assert response.status_code in (302, 403)
+    assert TOTPDevice.objects.filter(user=officer, confirmed=True).exists()

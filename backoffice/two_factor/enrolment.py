@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from grievances.audit import log_access
@@ -48,6 +49,32 @@ def staff_to_enrol() -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+def staff_with_authenticator() -> QuerySet:
+    """Active staff accounts whose authenticator is set up (whose phone may one day be lost)."""
+    enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=enrolled).order_by("username")
+
+
+class CannotReplaceOwnAuthenticator(Exception):
+    """An administrator asked to replace their own authenticator: another administrator must."""
+
+
+def replace_lost_authenticator(user, replaced_by, reason: str, *, base_url: str = "") -> EnrolmentLink:
+    """Retire ``user``'s authenticator and backup codes (a lost or stolen phone) and issue a new link.
+
+    Their sessions stop being verified at once (the devices they were verified with are gone), the
+    old codes open nothing, and the reason is in the access log. Nobody replaces their own: whoever
+    holds a colleague's password and a signed-in administrator's screen must not re-enrol alone.
+    """
+    if user.pk == getattr(replaced_by, "pk", None):
+        raise CannotReplaceOwnAuthenticator
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        log_access(replaced_by, AccessLog.Action.CHANGE, user, reason=f"authenticator replaced: {reason}"[:200])
+        return issue_link(user, replaced_by, base_url=base_url)
 
 
 def issue_link(user, issued_by, *, base_url: str = "") -> EnrolmentLink:

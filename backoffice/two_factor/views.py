@@ -111,9 +111,30 @@ ISSUE_PERMISSION = "auth.change_user"
 def enrolment_links(request):
     """Administrators: the staff who have no authenticator yet, and a one-time enrolment link for each."""
     require_permission(request.user, ISSUE_PERMISSION)
-    issued = None
-    if request.method == "POST":
-        user = get_object_or_404(enrolment.staff_to_enrol(), pk=request.POST.get("user", "0") or 0)
+    issued, replace_error = None, ""
+    if request.method == "POST" and request.POST.get("action") == "replace":
+        user = get_object_or_404(enrolment.staff_with_authenticator(), pk=_posted_pk(request))
+        reason = " ".join(request.POST.get("reason", "").split())[:150]
+        if not reason:
+            replace_error = _("Say why the authenticator is replaced (for example: phone lost), then try again.")
+        elif user.pk == request.user.pk:
+            replace_error = _("You cannot replace your own authenticator: ask another administrator.")
+        else:
+            issued = {"user": user, "link": enrolment.replace_lost_authenticator(user, request.user, reason)}
+    elif request.method == "POST":
+        user = get_object_or_404(enrolment.staff_to_enrol(), pk=_posted_pk(request))
         issued = {"user": user, "link": enrolment.issue_link(user, request.user)}
-    context = {"staff": enrolment.staff_to_enrol(), "issued": issued, "hours": enrolment.ENROLMENT_LINK_HOURS}
+    context = {
+        "staff": enrolment.staff_to_enrol(),
+        "enrolled": enrolment.staff_with_authenticator().exclude(pk=request.user.pk),
+        "issued": issued,
+        "replace_error": replace_error,
+        "hours": enrolment.ENROLMENT_LINK_HOURS,
+    }
     return admin_page(request, "backoffice/two_factor/enrolment_links.html", _("Authenticator enrolment"), context)
+
+
+def _posted_pk(request) -> int:
+    """The account number posted by the form (0, which matches nobody, when it is not a number)."""
+    value = request.POST.get("user", "")
+    return int(value) if value.isdigit() else 0
