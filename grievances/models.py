@@ -210,9 +210,20 @@ class CallbackRequest(models.Model):
         NO_ANSWER = "no_answer", _("No answer")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class PreferredTime(models.TextChoices):
+        """When in the day the person would rather be called (local time)."""
+
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning (8:00 to 12:00)")
+        AFTERNOON = "afternoon", _("Afternoon (12:00 to 17:00)")
+        EVENING = "evening", _("Evening (17:00 to 20:00)")
+
     phone = models.CharField(_("phone"), max_length=16)
     person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    preferred_time = models.CharField(
+        _("preferred time"), max_length=10, choices=PreferredTime.choices, default=PreferredTime.ANY
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -5,7 +5,10 @@ No message names a category or a personal detail: only references, dates and sta
 
 from __future__ import annotations
 
-from grievances.models import Grievance
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from grievances.models import CallbackRequest, Grievance
 from registry.preferences import sms_language
 from registry.references import format_reference
 from sms.outbox import enqueue
@@ -40,3 +43,29 @@ def notify_case(grievance: Grievance, template: str, context: dict, *, dedupe_ke
         dedupe_key=dedupe_key,
     )
     return True
+
+
+def callback_confirmed(callback: CallbackRequest, promise_hours: int) -> None:
+    """Tell the number that a call back was asked for it: within how long and at what time of day.
+
+    Sent once per request (a number already waiting gets nothing new). Anyone may type any number
+    on the web, so the SMS names no reason and no detail, and says to ignore it if it was not asked.
+    """
+    language = sms_language(callback.phone, callback.language)
+    enqueue(
+        callback.phone,
+        "callback_confirmed",
+        language,
+        {"hours": promise_hours, "when": preferred_time_for_sms(callback.preferred_time, language)},
+        dedupe_key=f"callback-confirmed:{callback.pk}",
+    )
+
+
+def preferred_time_for_sms(preferred_time: str, language: str) -> str:
+    """The preferred time of day as an SMS says it, in ``language`` (short, GSM-7 in Latin scripts)."""
+    with translation.override(language):
+        return {
+            CallbackRequest.PreferredTime.MORNING: pgettext("sms", "in the morning (8-12)"),
+            CallbackRequest.PreferredTime.AFTERNOON: pgettext("sms", "in the afternoon (12-17)"),
+            CallbackRequest.PreferredTime.EVENING: pgettext("sms", "in the evening (17-20)"),
+        }.get(preferred_time, pgettext("sms", "at any time of day"))

@@ -213,15 +213,24 @@ def _free_reference() -> str:
 
 
 def request_callback(
-    *, phone: str, reason: str, channel: str, language: str, person: Person | None = None, requested_by=None
+    *,
+    phone: str,
+    reason: str,
+    channel: str,
+    language: str,
+    person: Person | None = None,
+    requested_by=None,
+    preferred_time: str = CallbackRequest.PreferredTime.ANY,
 ) -> tuple[CallbackRequest, bool]:
-    """Ask for a call back; a number already waiting for a call is not queued twice.
+    """Ask for a call back, at a preferred time of day; a number already waiting for a call is not queued twice.
 
-    Returns the request and whether it is new.
+    Returns the request and whether it is new (a number already waiting keeps its request as it was).
     """
     phone = normalise_phone(phone)
     if reason not in CallbackRequest.Reason.values:
         raise GrievanceError(_("Choose why you would like a call."), code="reason")
+    if preferred_time not in CallbackRequest.PreferredTime.values:
+        raise GrievanceError(_("Choose when we should call you."), code="preferred_time")
     with transaction.atomic():
         waiting = (
             CallbackRequest.objects.select_for_update()
@@ -231,7 +240,13 @@ def request_callback(
         if waiting is not None:
             return waiting, False
         request = CallbackRequest.objects.create(
-            phone=phone, reason=reason, channel=channel, language=language, person=person, requested_by=requested_by
+            phone=phone,
+            reason=reason,
+            preferred_time=preferred_time,
+            channel=channel,
+            language=language,
+            person=person,
+            requested_by=requested_by,
         )
         return request, True
 

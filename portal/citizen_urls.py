@@ -23,6 +23,11 @@ urlpatterns = [
     re_path(rf"^account/applications/{REFERENCE}/$", account.application_detail, name="account_application"),
     re_path(rf"^account/applications/{REFERENCE}/withdraw/$", account.withdraw, name="account_withdraw"),
     re_path(
+        rf"^account/applications/{REFERENCE}/(?P<programme>[-a-z0-9_]+)/withdraw/$",
+        account.withdraw,
+        name="account_withdraw_programme",
+    ),
+    re_path(
         rf"^account/applications/{REFERENCE}/(?P<programme>[-a-z0-9_]+)/appeal/$",
         account.appeal,
         name="account_appeal",

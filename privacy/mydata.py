@@ -154,6 +154,7 @@ EXPORTED: dict[str, tuple[str, ...]] = {
     "grievances.CallbackRequest": (
         "phone",
         "reason",
+        "preferred_time",
         "channel",
         "language",
         "status",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -30,6 +31,7 @@ from registry.models import (
 )
 from registry.phones import normalise_phone
 from registry.references import ReferenceKind, new_reference
+from registry.validators import children_message, most_children_under_18, name_is_plausible, name_message
 
 
 class ApplicationError(ValidationError):
@@ -217,6 +219,10 @@ def national_id_length_message() -> str:
 def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes: list[Programme]) -> None:
     if not details.given_name.strip():
         raise ApplicationError(_("Enter your first name."), code="name")
+    if not name_is_plausible(details.given_name) or (
+        details.family_name and not name_is_plausible(details.family_name)
+    ):
+        raise ApplicationError(name_message(), code="name")
     this_year = timezone.localdate().year
     if not (this_year - 120 <= details.birth_year <= this_year):
         raise ApplicationError(
@@ -229,7 +235,9 @@ def _validate(details: ApplicantDetails, household: HouseholdDetails, programmes
         raise ApplicationError(national_id_length_message(), code="national_id")
     if household.size < 1 or household.size > 50:
         raise ApplicationError(_("Enter the number of people in your household, from 1 to 50."), code="size")
-    if household.children_under_18 > household.size or household.children_under_5 > household.children_under_18:
+    if household.children_under_18 > most_children_under_18(household.size):
+        raise ApplicationError(children_message(household.size), code="children")
+    if household.children_under_5 > household.children_under_18:
         raise ApplicationError(_("The numbers of children do not add up. Check them."), code="children")
     if household.members_with_disability > household.size:
         raise ApplicationError(
@@ -435,17 +443,36 @@ WITHDRAWABLE_STATUSES = (
 )
 
 
-def withdraw_application(application: Application, *, person: Person, channel: str, actor=None) -> list[str]:
-    """Withdraw every undecided programme request of ``application`` at its applicant's wish.
+def withdraw_application(
+    application: Application,
+    *,
+    person: Person,
+    channel: str,
+    actor=None,
+    programme_codes: Iterable[str] | None = None,
+) -> list[str]:
+    """Withdraw undecided programme requests of ``application`` at its applicant's wish.
 
-    Returns the codes of the programmes withdrawn. ``person`` must be the applicant.
+    ``programme_codes`` names the programmes to withdraw from (``None``: every undecided one), so a
+    person may leave one programme and keep the others. Each withdrawal is recorded as a public
+    event of that programme request. Returns the codes of the programmes withdrawn, in the
+    application's order. ``person`` must be the applicant.
     """
     if application.applicant_id != person.pk:
         raise ApplicationError(_("This application is not yours."), code="owner")
+    wanted = None if programme_codes is None else set(programme_codes)
     withdrawn = []
     with transaction.atomic():
         requests = application.programme_applications.select_for_update().select_related("programme")
-        for pa in requests:
+        if wanted is not None:
+            requests = requests.filter(programme__code__in=wanted)
+            found = {pa.programme.code: pa for pa in requests}
+            if set(found) != wanted or any(pa.status not in WITHDRAWABLE_STATUSES for pa in found.values()):
+                raise ApplicationError(
+                    _("This programme has already decided, or was withdrawn: it cannot be withdrawn now."),
+                    code="not_withdrawable",
+                )
+        for pa in requests.order_by("pk"):
             if pa.status not in WITHDRAWABLE_STATUSES:
                 continue
             ApplicationEvent.objects.create(

@@ -74,6 +74,12 @@ TEMPLATES: dict[str, str] = {
     "track_unavailable": N_("Lango: we cannot check PINs just now. Try again in a few minutes."),
     # Translators: SMS reply to CALL. At most 120 characters.
     "callback_requested": N_("Lango: we will call you back within %(hours)s hours."),
+    # Translators: SMS after someone asked on the website for a call back to this number. %(when)s is a time
+    # of day like "in the morning (8-12)". Never a reason or a detail. At most 160 characters (Arabic: 134).
+    "callback_confirmed": N_(
+        "Lango: we will call this number within %(hours)s hours, %(when)s. If you did not ask for a call, "
+        "ignore this SMS."
+    ),
     # Translators: SMS reply to HELP and to any message we do not understand. The %(kw_…)s are SMS keywords
     # in your language. At most 160 characters once filled (Arabic: 134).
     "help": N_(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from grievances.models import Category, Grievance
-from registry.models import ApplicationEvent, Person, PhonePreference, ProgrammeApplication
+from registry.models import ApplicationEvent, Person, PhonePreference, Programme, ProgrammeApplication
 from tests.portal_helpers import PHONE, apply_as, refuse, sign_in, url
 
 pytestmark = pytest.mark.django_db
@@ -43,17 +46,54 @@ def test_an_application_shows_its_public_timeline_only(citizen, application):
 
 
 def test_a_citizen_withdraws_an_application(citizen, application):
-    assert (
-        "Withdraw this application" in citizen.get(url("account_application", application.reference)).content.decode()
-    )
+    page = citizen.get(url("account_application", application.reference)).content.decode()
+    assert "Withdraw from every programme" in page
     confirm = citizen.get(url("account_withdraw", application.reference))
     assert confirm.status_code == 200
     response = citizen.post(url("account_withdraw", application.reference))
     assert response.status_code == 302
     assert set(application.programme_applications.values_list("status", flat=True)) == {"withdrawn"}
     body = citizen.get(response["Location"]).content.decode()
-    assert "Your application was withdrawn." in body
-    assert "Withdraw this application" not in body
+    assert "You withdrew your application to Old-age pension, Disability grant." in body
+    assert "Withdraw from every programme" not in body and "Withdraw this application" not in body
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "sw", "ar"])
+def test_a_citizen_withdraws_from_one_programme_and_keeps_the_other(client, application, language):
+    sign_in(client, language=language)
+    page = client.get(url("account_application", application.reference, language=language)).content.decode()
+    one = url("account_withdraw_programme", application.reference, "disability-grant", language=language)
+    assert one in page
+    with translation.override(language):
+        name = Programme.objects.get(code="disability-grant").name()
+        kept = Programme.objects.get(code="old-age-pension").name()
+        asked = gettext("Withdraw from %(programme)s") % {"programme": name}
+        told = gettext("You withdrew your application to %(programmes)s.") % {"programmes": name}
+    assert escape(asked) in client.get(one).content.decode()
+    response = client.post(one)
+    assert response.status_code == 302
+    statuses = dict(application.programme_applications.values_list("programme__code", "status"))
+    assert statuses == {"disability-grant": "withdrawn", "old-age-pension": "submitted"}
+    event = ApplicationEvent.objects.get(to_status="withdrawn")
+    assert event.programme_application.programme.code == "disability-grant"
+    assert event.is_public and event.channel == "web" and event.from_status == "submitted"
+    body = client.get(response["Location"]).content.decode()
+    assert escape(told) in body and escape(kept) in body
+    # The one left can still be withdrawn (the whole application now means that one programme).
+    assert url("account_withdraw", application.reference, language=language) in body
+    assert client.post(one).status_code == 200  # already withdrawn: said, nothing changes
+    assert ApplicationEvent.objects.filter(to_status="withdrawn").count() == 1
+
+
+def test_withdrawing_a_decided_programme_is_refused_and_records_nothing(citizen, application):
+    refuse(application.programme_applications.get(programme__code="disability-grant"))
+    page = citizen.get(url("account_application", application.reference)).content.decode()
+    one = url("account_withdraw_programme", application.reference, "disability-grant")
+    assert one not in page
+    body = citizen.post(one).content.decode()
+    assert "cannot be withdrawn now" in body
+    assert not ApplicationEvent.objects.filter(to_status="withdrawn").exists()
+    assert citizen.post(url("account_withdraw_programme", application.reference, "no-such")).status_code == 404
 
 
 def test_a_refusal_can_be_appealed_in_the_persons_own_words(citizen, application):

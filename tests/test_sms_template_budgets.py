@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from demo.areas_and_programmes import PROGRAMMES
-from grievances.models import SENSITIVE_CATEGORIES, Category, Grievance
+from grievances.models import SENSITIVE_CATEGORIES, CallbackRequest, Category, Grievance
+from grievances.notifications import preferred_time_for_sms
 from grievances.services import CALLBACK_PROMISE_HOURS
 from registry.models import Payment, ProgrammeApplication
 from sms.encoding import count_segments
@@ -48,6 +49,7 @@ ALLOWED_PLACEHOLDERS = {
     "amount",
     "date",
     "payments",
+    "when",
     "ussd_code",
     *(f"kw_{command}" for command in COMMANDS),
 }
@@ -76,6 +78,7 @@ def worst_case_context(language: str, template: str) -> dict:
         "amount": "KES 1,250,000.50",
         "date": "28/11/2026",
         "payments": "",
+        "when": max((preferred_time_for_sms(time, language) for time in CallbackRequest.PreferredTime.values), key=len),
         **PERSONAL_DETAILS,
     }
     missing = set(PLACEHOLDER.findall(TEMPLATES[template])) - set(context) - set(default_context(language))

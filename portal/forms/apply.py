@@ -21,6 +21,15 @@ from registry.services import (
     old_enough_to_apply,
     too_young_message,
 )
+from registry.validators import (
+    MAX_NAME_LENGTH,
+    children_message,
+    most_children_under_18,
+    name_is_plausible,
+    name_message,
+    oldest_birth_year,
+    year_in_full_message,
+)
 
 
 class AnswerForm(CitizenForm):
@@ -43,22 +52,45 @@ class AnswerForm(CitizenForm):
 
 
 class NameForm(AnswerForm):
+    """Given and family name: letters of any script, each at most ``MAX_NAME_LENGTH`` characters."""
+
     answer_keys = ("given_name", "family_name")
 
     given_name = forms.CharField(
         label=_("First name"),
-        max_length=60,
+        max_length=MAX_NAME_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter your first name."), "max_length": _("Your first name is too long.")},
+        error_messages={
+            "required": _("Enter your first name."),
+            "max_length": lazy_format(
+                _("Your first name is too long: at most %(limit)s characters."), limit=MAX_NAME_LENGTH
+            ),
+        },
     )
     family_name = forms.CharField(
         label=_("Last name"),
-        max_length=60,
+        max_length=MAX_NAME_LENGTH,
         required=False,
         help_text=_("Leave this empty if you have only one name."),
         widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
-        error_messages={"max_length": _("Your last name is too long.")},
+        error_messages={
+            "max_length": lazy_format(
+                _("Your last name is too long: at most %(limit)s characters."), limit=MAX_NAME_LENGTH
+            )
+        },
     )
+
+    def clean_given_name(self) -> str:
+        return self._name("given_name")
+
+    def clean_family_name(self) -> str:
+        return self._name("family_name")
+
+    def _name(self, key: str) -> str:
+        value = self.cleaned_data[key]
+        if value and not name_is_plausible(value):
+            raise forms.ValidationError(name_message(), code="not_a_name")
+        return value
 
     def to_answers(self) -> dict:
         return {key: " ".join(self.cleaned_data[key].split()) for key in self.answer_keys}
@@ -100,6 +132,8 @@ class DateOfBirthForm(AnswerForm):
         if not all(parts):
             raise forms.ValidationError(_("Date of birth must include a day, a month and a year."), code="incomplete")
         invalid = forms.ValidationError(_("Date of birth must be a real date, like 27 3 1980."), code="invalid")
+        if len(parts[2]) < 4 and parts[2].isascii() and parts[2].isdigit():
+            raise forms.ValidationError(year_in_full_message(parts[2]), code="short_year")
         try:
             day, month, year = (int(part) for part in parts)
             born = date(year, month, day)
@@ -108,9 +142,9 @@ class DateOfBirthForm(AnswerForm):
         today = timezone.localdate()
         if born > today:
             raise forms.ValidationError(_("Date of birth must be in the past."), code="future")
-        if born.year < today.year - 120:
+        if born.year < oldest_birth_year():
             raise forms.ValidationError(
-                lazy_format(_("Date of birth must be after %(year)s."), year=today.year - 120), code="too_old"
+                lazy_format(_("Date of birth must be after %(year)s."), year=oldest_birth_year()), code="too_old"
             )
         if not old_enough_to_apply(born.year, born):
             raise forms.ValidationError(too_young_message(), code="too_young")
@@ -181,8 +215,8 @@ class ChildrenForm(AnswerForm):
         data = super().clean()
         under_18, under_5 = data.get("children_under_18"), data.get("children_under_5")
         size = int(self.answers.get("household_size") or 0)
-        if under_18 is not None and size and under_18 > size:
-            self.add_error("children_under_18", _("There are more children than people in your household."))
+        if under_18 is not None and size and under_18 > most_children_under_18(size):
+            self.add_error("children_under_18", children_message(size))
         elif under_18 is not None and under_5 is not None and under_5 > under_18:
             self.add_error("children_under_5", _("Children under 5 are also under 18: this number cannot be larger."))
         return data

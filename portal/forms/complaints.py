@@ -152,3 +152,16 @@ class CallbackForm(CitizenForm):
             "invalid_choice": _("Choose why you would like a call."),
         },
     )
+    preferred_time = forms.ChoiceField(
+        label=_("When should we call you?"),
+        help_text=_("We try to call at the time you choose."),
+        choices=CallbackRequest.PreferredTime.choices,
+        initial=CallbackRequest.PreferredTime.ANY,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose when we should call you.")},
+    )
+
+    def clean_preferred_time(self) -> str:
+        """No choice is "any time" (the radio starts there; an old page may not send it)."""
+        return self.cleaned_data["preferred_time"] or CallbackRequest.PreferredTime.ANY

@@ -1,4 +1,4 @@
-"""My account: applications and their timelines, appeals, withdrawal, complaints, language and SMS.
+"""My account: applications and their timelines, appeals, withdrawal (one programme or all), complaints, SMS.
 
 Every object is looked up among the signed-in citizen's own: anyone else's is a 404.
 """
@@ -6,7 +6,7 @@ Every object is looked up among the signed-in citizen's own: anyone else's is a 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -35,6 +35,7 @@ from portal.forms.account import AppealForm, LanguageForm, RatingForm, SmsForm
 from portal.limits import over_limit
 from portal.views.common import citizen_required, idempotency_key_from, new_form_token, too_many_requests
 from registry.appeals import appeal_deadline
+from registry.notifications import list_separator
 from registry.services import WITHDRAWABLE_STATUSES, ApplicationError, withdraw_application
 
 
@@ -78,24 +79,52 @@ def application_detail(request, reference: str):
             "rows": rows,
             "events": application.events.filter(is_public=True).select_related("programme_application__programme"),
             "can_withdraw": any(pa.status in WITHDRAWABLE_STATUSES for pa in requests),
+            "withdrawable": {pa.pk for pa in requests if pa.status in WITHDRAWABLE_STATUSES},
         },
     )
 
 
 @citizen_required
-def withdraw(request, reference: str):
-    """Ask to confirm, then withdraw every undecided programme request of the application."""
+def withdraw(request, reference: str, programme: str | None = None):
+    """Ask to confirm, then withdraw one programme request of the application, or every undecided one."""
     application = _own_application(request, reference)
+    requests = list(application.programme_applications.select_related("programme"))
+    chosen = None
+    if programme is not None:
+        chosen = next((pa for pa in requests if pa.programme.code == programme), None)
+        if chosen is None:
+            raise Http404
+    undecided = [pa for pa in requests if pa.status in WITHDRAWABLE_STATUSES]
     error = ""
     if request.method == "POST":
         try:
-            withdraw_application(application, person=application.applicant, channel="web")
+            withdrawn = withdraw_application(
+                application,
+                person=application.applicant,
+                channel="web",
+                programme_codes=None if chosen is None else [chosen.programme.code],
+            )
         except ApplicationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, _("Your application was withdrawn."))
+            names = [pa.programme.name() for pa in requests if pa.programme.code in withdrawn]
+            separator = list_separator(translation.get_language())
+            messages.success(
+                request,
+                _("You withdrew your application to %(programmes)s.") % {"programmes": separator.join(names)},
+            )
             return redirect("portal:account_application", reference=application.reference)
-    return render(request, "portal/account/withdraw.html", {"application": application, "error": error})
+    return render(
+        request,
+        "portal/account/withdraw.html",
+        {
+            "application": application,
+            "chosen": chosen,
+            "undecided": undecided,
+            "others_stay": chosen is not None and any(pa != chosen for pa in undecided),
+            "error": error,
+        },
+    )
 
 
 @citizen_required

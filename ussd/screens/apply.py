@@ -24,6 +24,7 @@ from registry.services import (
     old_enough_to_apply,
     submit_application,
 )
+from registry.validators import MAX_NAME_LENGTH, most_children_under_18, name_is_plausible
 from ussd import lookups
 from ussd.engine import (
     DRAFT_JOURNEYS,
@@ -103,9 +104,9 @@ class NameScreen(ApplyInput):
     def clean(self, ctx: Context, raw: str) -> str:
         # Many keypads type a space as "*", which Africa's Talking passes through.
         text = " ".join(raw.replace("*", " ").split())
-        if not 2 <= len(text) <= 60 or not any(ch.isalpha() for ch in text):
-            raise Invalid(pgettext("ussd", "Type your name in letters."))
-        if not all(ch.isalpha() or ch in " -'." for ch in text):
+        if len(text) > MAX_NAME_LENGTH:
+            raise Invalid(pgettext("ussd", "At most %(limit)s letters.") % {"limit": MAX_NAME_LENGTH})
+        if len(text) < 2 or not name_is_plausible(text):
             raise Invalid(pgettext("ussd", "Type your name in letters."))
         return text
 
@@ -253,8 +254,9 @@ class ChildrenUnder18Screen(ApplyInput):
         return Prompt(pgettext("ussd", "How many of them are under 18? (0 if none)"))
 
     def clean(self, ctx: Context, raw: str) -> int:
-        size = int(ctx.answers.get("household_size") or MAX_HOUSEHOLD)
-        return _whole_number(raw, 0, size, _up_to(size))
+        # The applicant is an adult: everyone else in the home may be a child, not more.
+        most = most_children_under_18(int(ctx.answers.get("household_size") or MAX_HOUSEHOLD))
+        return _whole_number(raw, 0, most, _up_to(most))
 
     def accept(self, ctx: Context, value: int) -> Outcome:
         ctx.answers["children_under_18"] = value
