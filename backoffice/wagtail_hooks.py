@@ -61,6 +61,21 @@ def register_back_office_urls():
         path(
             "call-centre/<int:pk>/my-data/", callcentre_privacy.send_data_copy, name="lango_callcentre_send_data_copy"
         ),
+        path(
+            "call-centre/<int:pk>/consent/",
+            callcentre_privacy.withdraw_caller_consent,
+            name="lango_callcentre_withdraw_consent",
+        ),
+        path(
+            "call-centre/<int:pk>/correction/",
+            callcentre_privacy.request_data_correction,
+            name="lango_callcentre_request_correction",
+        ),
+        path(
+            "call-centre/<int:pk>/erasure/",
+            callcentre_privacy.request_data_erasure,
+            name="lango_callcentre_request_erasure",
+        ),
         path("reports/ussd-funnel/", UssdFunnelView.as_view(), name="ussd_funnel"),
         path("partners/", partners.partner_list, name="lango_partners"),
         path("partners/add/", partners.partner_form, name="lango_partner_add"),

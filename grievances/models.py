@@ -23,6 +23,8 @@ class Category(models.TextChoices):
     FRAUD_CORRUPTION = "fraud_corruption", _("Fraud or bribes")
     SEXUAL_EXPLOITATION = "sexual_exploitation", _("Sexual exploitation or abuse")
     OTHER = "other", _("Something else")
+    # Asked for from "My data" (web account) or by the call centre, not from the complaint forms.
+    DATA_ERASURE = "data_erasure", _("Erase my data")
 
 
 # Default days to resolve, per category (DESIGN §5); settings.GRIEVANCE_SLA_DAYS_OVERRIDES wins.
@@ -35,7 +37,13 @@ DEFAULT_SLA_DAYS: dict[str, int] = {
     Category.FRAUD_CORRUPTION: 21,
     Category.SEXUAL_EXPLOITATION: 3,
     Category.OTHER: 14,
+    Category.DATA_ERASURE: 30,
 }
+
+# Requests about a person's own data: decided with the "decide_data" action (grievances.workflow).
+DATA_CATEGORIES = frozenset({Category.DATA_CORRECTION, Category.DATA_ERASURE})
+# Categories offered on the complaint forms (web, USSD, call centre): an erasure has its own way in.
+COMPLAINT_FORM_EXCLUDED = frozenset({Category.DATA_ERASURE})
 
 # Seen only by staff cleared for them, and never named in an SMS.
 SENSITIVE_CATEGORIES = frozenset({Category.STAFF_MISCONDUCT, Category.FRAUD_CORRUPTION, Category.SEXUAL_EXPLOITATION})
@@ -287,6 +295,29 @@ class CallVerification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("caller verification")
         verbose_name_plural = _("caller verifications")
+
+
+class DataRequest(models.Model):
+    """What a data-correction or data-erasure case asks, and what its decision changed or kept."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        ERASURE = "erasure", _("Erasure")
+
+    grievance = models.OneToOneField(Grievance, on_delete=models.CASCADE, related_name="data_request")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_changes = models.JSONField(_("details asked to be corrected"), default=dict, blank=True)
+    applied_changes = models.JSONField(_("details corrected"), default=list, blank=True)
+    kept_reason = models.TextField(_("what was kept, and why"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+
+    def __str__(self) -> str:
+        return f"{self.grievance.reference} ({self.kind})"
 
 
 class PublicStatsSnapshot(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grievances import notifications, phone_confirmation, workflow
 from grievances.assignment import assignment_problem
+from grievances.data_decisions import carry_out
 from grievances.models import (
     MAX_LEVEL,
     SENSITIVE_CATEGORIES,
@@ -22,6 +23,7 @@ from grievances.models import (
 from grievances.pins import hash_pin, new_pin
 from grievances.sla import at_risk_from, due_at
 from registry.appeals import appeal_deadline
+from registry.corrections import CorrectionError
 from registry.decisions import reopen_after_appeal
 from registry.models import Channel, Payment, Person, ProgrammeApplication
 from registry.phones import normalise_phone
@@ -500,6 +502,30 @@ def _reopen(case, row, actor, roles, text, data) -> TransitionResult:
     return TransitionResult(case, event)
 
 
+def _decide_data(case, row, actor, roles, text, data) -> TransitionResult:
+    """Decide a data request: resolve it as ``_resolve`` does, then correct or erase as decided."""
+    outcome = data.get("outcome")
+    if outcome not in workflow.RESOLVE_OUTCOMES:
+        raise TransitionError(_("Choose the outcome."), code="outcome")
+    now = timezone.now()
+    from_status = case.status
+    case.status = row.to_status
+    case.resolution_outcome = outcome
+    case.resolution_text = text
+    case.resolved_at = now
+    case.decided_by = _actor_user(actor)
+    case.at_risk = False
+    _save(case, ["status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by", "at_risk"])
+    event = _record(case, row, actor, roles, from_status=from_status, message=text)
+    _tell_citizen(case, row, event, {"due_date": sms_date(appeal_deadline(now))})
+    try:
+        with transaction.atomic():
+            carry_out(case, outcome, text, _actor_user(actor), changes=data.get("changes"))
+    except CorrectionError as error:
+        raise TransitionError(error.messages[0], code="changes") from None
+    return TransitionResult(case, event)
+
+
 _EFFECTS = {
     workflow.Action.ASSIGN: _assign,
     workflow.Action.NOTE: _note,
@@ -510,6 +536,7 @@ _EFFECTS = {
     workflow.Action.APPEAL: _appeal,
     workflow.Action.CLOSE: _close,
     workflow.Action.REOPEN: _reopen,
+    workflow.Action.DECIDE_DATA: _decide_data,
 }
 
 

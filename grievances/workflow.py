@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grievances.models import Grievance
+from grievances.models import DATA_CATEGORIES, DataRequest, Grievance
 
 Status = Grievance.Status
 
@@ -38,6 +38,7 @@ class Action(StrEnum):
     APPEAL = "appeal"
     CLOSE = "close"
     REOPEN = "reopen"
+    DECIDE_DATA = "decide_data"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,17 @@ TRANSITIONS: dict[Action, Transition] = {
             False,
             "grievance_reopened",
         ),
+        # Only for data categories: an upheld correction changes the registry, an upheld erasure
+        # anonymises what may be (see ``status_allows`` and ``grievances.data_requests``).
+        _t(
+            Action.DECIDE_DATA,
+            _("Decide the data request"),
+            {Status.IN_PROGRESS},
+            {Role.ASSIGNEE},
+            Status.RESOLVED,
+            True,
+            "grievance_resolved",
+        ),
     )
 }
 
@@ -105,6 +117,7 @@ TEXT_REQUIRED: dict[Action, Promise] = {
     Action.RESOLVE: _("Say what was decided and why."),
     Action.REOPEN: _("Say why the case is reopened."),
     Action.APPEAL: _("Say why the decision should change."),
+    Action.DECIDE_DATA: _("Say what was decided and why (for an erasure: what is kept, and why)."),
 }
 
 # Outcomes an assignee may resolve with (rejection has its own action).
@@ -178,10 +191,19 @@ def roles_of(actor, case: Grievance) -> set[Role]:
     return roles
 
 
+def has_data_request(case: Grievance) -> bool:
+    """Tell whether ``case`` carries a structured data request (what to correct, or an erasure)."""
+    return DataRequest.objects.filter(grievance_id=case.pk).exists()
+
+
 def status_allows(row: Transition, case: Grievance) -> bool:
     """Tell whether ``case`` is in a status (and, for appeals, an outcome) the row starts from."""
     if case.status not in row.from_statuses:
         return False
+    if row.action == Action.DECIDE_DATA:
+        return case.category in DATA_CATEGORIES
+    if row.action == Action.RESOLVE and case.category in DATA_CATEGORIES and has_data_request(case):
+        return False  # what the request asks is applied only by deciding it
     if row.action == Action.APPEAL and case.status == Status.CLOSED:
         return case.resolution_outcome == Grievance.Outcome.REJECTED
     return True

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grievances.models import CallbackRequest, Grievance, GrievanceEvent, PhoneConfirmation
+from grievances.models import CallbackRequest, DataRequest, Grievance, GrievanceEvent, PhoneConfirmation
 from privacy.models import Anonymisation
 from registry.models import Application, Person, PhonePreference
 
@@ -52,6 +52,7 @@ def anonymise_grievance(pk: int, reason: str, *, request_reference: str = "", no
             fields.append("resolution_text")
         case.save(update_fields=fields)
         PhoneConfirmation.objects.filter(grievance=case).delete()  # a number given, never confirmed
+        DataRequest.objects.filter(grievance=case).update(requested_changes={})  # the details asked for
         events = GrievanceEvent.objects.filter(grievance=case).exclude(message="")
         if reason == Reason.ERASURE:
             # The decision's own words stay with the decision; what the citizen wrote goes.

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grievances.audit import log_access
-from grievances.models import AccessLog, CallbackRequest, CallVerification, Grievance, GrievanceEvent
+from grievances.models import AccessLog, CallbackRequest, CallVerification, DataRequest, Grievance, GrievanceEvent
 from privacy.models import DataCopy
 from privacy.retention import retention_table
 from registry.models import (
@@ -163,6 +163,14 @@ EXPORTED: dict[str, tuple[str, ...]] = {
         "handled_at",
     ),
     "grievances.CallVerification": ("facts", "succeeded", "created_at"),
+    "grievances.DataRequest": (
+        "grievance",
+        "kind",
+        "requested_changes",
+        "applied_changes",
+        "kept_reason",
+        "decided_at",
+    ),
     "sms.OutboundMessage": ("to", "template", "language", "status", "created_at", "sent_at", "delivered_at"),
     "sms.InboundMessage": ("sender", "text", "command", "received_at"),
     "privacy.DataCopy": ("how", "language", "reason", "made_at"),
@@ -177,7 +185,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
         ),
         "user": ("Your sign-in account, which is your phone number, shown above."),
     },
-    "registry.Consent": {"id": INTERNAL_ID, "person": YOU},
+    "registry.Consent": {"id": INTERNAL_ID, "person": YOU, "withdrawn_by": STAFF},
     "registry.Application": {
         "id": INTERNAL_ID,
         "applicant": YOU,
@@ -225,6 +233,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
         "requested_by": STAFF,
     },
     "grievances.CallVerification": {"id": INTERNAL_ID, "agent": STAFF, "person": YOU},
+    "grievances.DataRequest": {"id": INTERNAL_ID, "person": YOU},
     "sms.OutboundMessage": {
         **{
             name: ("How the SMS was sent (technical details of its delivery); its status is shown.")
@@ -342,6 +351,7 @@ LABELS: dict[tuple[str, str], Promise] = {
     ("grievances.CallbackRequest", "language"): gettext_lazy("Language"),
     ("grievances.CallbackRequest", "created_at"): gettext_lazy("Asked on"),
     ("grievances.CallbackRequest", "handled_at"): gettext_lazy("Called on"),
+    ("grievances.DataRequest", "grievance"): gettext_lazy("Case"),
     ("grievances.CallVerification", "facts"): gettext_lazy("What was checked"),
     ("grievances.CallVerification", "succeeded"): gettext_lazy("Matched"),
     ("grievances.CallVerification", "created_at"): gettext_lazy("When"),
@@ -382,6 +392,7 @@ SECTION_TITLES: dict[str, Promise] = {
     "complaint_events": gettext_lazy("What happened to your complaints"),
     "callbacks": gettext_lazy("Call-backs you asked for"),
     "call_verifications": gettext_lazy("Identity checks by the call centre"),
+    "data_requests": gettext_lazy("Your requests to correct or erase your data"),
     "phone_preference": gettext_lazy("Your phone's choices"),
     "sms_sent": gettext_lazy("SMS we sent you"),
     "sms_received": gettext_lazy("SMS you sent us"),
@@ -587,6 +598,12 @@ def collect(people: list[Person], phone: str, language: str) -> MyData:
                     Q(person_id__in=person_ids) | Q(phone=phone) if phone else Q(person_id__in=person_ids)
                 ),
                 lambda c: c.get_reason_display(),
+            ),
+            "data_requests": _records(
+                DataRequest.objects.filter(grievance__in=cases)
+                .select_related("grievance")
+                .order_by("grievance__created_at"),
+                lambda r: r.get_kind_display(),
             ),
             "call_verifications": _records(
                 CallVerification.objects.filter(person_id__in=person_ids).order_by("created_at"),

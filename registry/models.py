@@ -258,6 +258,14 @@ class Consent(models.Model):
     given_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who recorded the withdrawal on the person's behalf."),
+    )
 
     class Meta:
         verbose_name = _("consent")

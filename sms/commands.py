@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from registry.digits import ascii_digits
-from sms.keywords import KEYWORDS, LANGUAGE_NAMES
+from sms.keywords import CONFIRM_WORDS, KEYWORDS, LANGUAGE_NAMES
 
 _ARABIC_FOLD = str.maketrans(
     {
@@ -144,6 +144,15 @@ def parse_track_argument(argument: str) -> tuple[str, str]:
     if len(digits) > 10:
         return digits[:10], digits[10:]
     return digits, ""
+
+
+CONFIRM_INDEX = frozenset(fold(word) for word in CONFIRM_WORDS)
+
+
+def is_confirmation(argument: str) -> bool:
+    """Tell whether the argument after a keyword is a yes (``YES``, ``oui``, ``Ndiyo``, ``نعم``)."""
+    start, end = _first_word(argument or "")
+    return end > start and any(variant in CONFIRM_INDEX for variant in _variants(fold(argument[start:end])))
 
 
 def parse_language_argument(argument: str) -> str | None:

@@ -20,12 +20,13 @@ from grievances.tracking import TrackingError, track_grievance
 from grievances.workflow import CitizenActor
 from registry import queries
 from registry.appeals import appeal_deadline
+from registry.consent import has_consent, withdraw_consent
 from registry.models import Channel, Person
 from registry.payments import format_amount
 from registry.preferences import set_phone_language, set_sms_opt_out, sms_language
 from registry.references import format_reference
 from sms import keywords
-from sms.commands import RATE, ParsedCommand, parse_language_argument, parse_track_argument
+from sms.commands import RATE, ParsedCommand, is_confirmation, parse_language_argument, parse_track_argument
 from sms.templates import fit_list, sms_date
 
 
@@ -192,6 +193,21 @@ def rate(request: CommandRequest) -> Reply:
     return Reply("rating_thanks", context, language=language)
 
 
+def withdraw(request: CommandRequest) -> Reply:
+    """Withdraw consent for the people registered with this phone, once the sender confirmed.
+
+    ``WITHDRAW`` alone says what follows (applications stop; complaints go on) and how to confirm;
+    ``WITHDRAW YES`` (in any language) withdraws it.
+    """
+    people = list(queries.people_with_phone(request.sender))
+    if not has_consent(people):
+        return Reply("consent_none")
+    if not is_confirmation(request.argument):
+        return Reply("consent_withdraw_ask")
+    result = withdraw_consent(people, channel=Channel.SMS)
+    return Reply("consent_withdrawn", {"count": len(result.stopped)})
+
+
 HANDLERS: dict[str, Callable[[CommandRequest], Reply | None]] = {
     RATE: rate,
     keywords.STATUS: show_status,
@@ -203,6 +219,7 @@ HANDLERS: dict[str, Callable[[CommandRequest], Reply | None]] = {
     keywords.START: start,
     keywords.LANGUAGE: change_language,
     keywords.PAYMENT: show_payments,
+    keywords.WITHDRAW: withdraw,
 }
 
 

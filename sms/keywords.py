@@ -16,8 +16,9 @@ STOP = "stop"
 START = "start"
 LANGUAGE = "language"
 PAYMENT = "payment"
+WITHDRAW = "withdraw"
 
-COMMANDS = (STATUS, COMPLAIN, TRACK, CALL, HELP, STOP, START, LANGUAGE, PAYMENT)
+COMMANDS = (STATUS, COMPLAIN, TRACK, CALL, HELP, STOP, START, LANGUAGE, PAYMENT, WITHDRAW)
 
 # language -> command -> keywords; the first keyword of each list is the one replies teach.
 KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -31,6 +32,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         START: ("START", "SUBSCRIBE"),
         LANGUAGE: ("LANGUAGE", "LANG"),
         PAYMENT: ("PAYMENT", "PAYMENTS", "PAY"),
+        WITHDRAW: ("WITHDRAW",),
     },
     "fr": {
         STATUS: ("STATUT", "ÉTAT"),
@@ -42,6 +44,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         START: ("DÉBUT", "REPRENDRE"),
         LANGUAGE: ("LANGUE",),
         PAYMENT: ("PAIEMENT", "PAIEMENTS", "VERSEMENT"),
+        WITHDRAW: ("RETRAIT", "RETIRER"),
     },
     "sw": {
         STATUS: ("HALI",),
@@ -53,6 +56,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         START: ("ANZA",),
         LANGUAGE: ("LUGHA",),
         PAYMENT: ("MALIPO", "MALIPIO"),
+        WITHDRAW: ("JITOE", "JIONDOE"),
     },
     "ar": {
         STATUS: ("حالة", "الحالة"),
@@ -64,8 +68,12 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         START: ("ابدأ", "بدء"),
         LANGUAGE: ("لغة", "اللغة"),
         PAYMENT: ("دفع", "الدفع", "مدفوعات"),
+        WITHDRAW: ("انسحاب", "الانسحاب"),
     },
 }
+
+# Words that confirm a withdrawal of consent after the WITHDRAW keyword ("WITHDRAW YES"), any language.
+CONFIRM_WORDS: tuple[str, ...] = ("YES", "OUI", "NDIYO", "NDIO", "نعم")
 
 # Words people use to name a language after the LANGUAGE keyword, besides its code.
 LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {

@@ -111,6 +111,21 @@ TEMPLATES: dict[str, str] = {
     "my_data_link": N_(
         "Lango: the copy of your data you asked for is ready. Sign in with this phone to read it: %(url)s"
     ),
+    # Translators: SMS reply to WITHDRAW: what withdrawing consent does, and how to confirm. Keep "YES" as a
+    # word people can type back in your language (OUI, NDIYO, نعم are understood). No accents beyond GSM-7
+    # in French. At most 160 characters once filled (Arabic: 134).
+    "consent_withdraw_ask": N_(
+        "Lango: withdrawing consent stops your pending applications. Complaints go on, anonymously if you wish. "
+        "To confirm send %(kw_withdraw)s YES"
+    ),
+    # Translators: SMS reply to WITHDRAW YES. %(count)s is how many pending programme requests stopped.
+    # At most 160 characters once filled (Arabic: 134).
+    "consent_withdrawn": N_(
+        "Lango: consent withdrawn. Pending applications stopped: %(count)s. Complaints go on. "
+        "To apply again dial %(ussd_code)s"
+    ),
+    # Translators: SMS reply to WITHDRAW from a phone with no consent to withdraw. At most 120 characters.
+    "consent_none": N_("Lango: there is no consent to withdraw for this phone."),
     # Back-office: the grievance workflow and programme decisions. Never a category or a personal detail.
     # Translators: SMS when an officer replies on a case. At most 160 characters once filled (Arabic: 134).
     # The officer's words are read on USSD (they may be personal: no SMS carries them).
@@ -217,6 +232,8 @@ REPEAT_HARMLESS = frozenset(
         "rating_already",
         "payments_reply",
         "payments_none",
+        "consent_withdraw_ask",
+        "consent_none",
     }
 )
 POLICIES: dict[str, SendPolicy] = {

@@ -216,6 +216,10 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     explorer.dial().go(LANGUAGE, LANGUAGE_KEYS[language])
     # Too young to apply: who can apply instead, and a call back.
     explorer.dial().go(APPLY, "Baraka Otieno", "12", "1")
+    # Withdrawing consent from "My applications" (the action after the requests): cancelled, then done.
+    consent_key = str(ProgrammeApplication.objects.count() + 1)
+    explorer.dial().go(MY_APPLICATIONS, consent_key, "2")
+    explorer.dial().go(MY_APPLICATIONS, consent_key, "1")
     return explorer.seen
 
 

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 
 from backoffice import roles
 from grievances import caller_verification
-from grievances.models import Grievance, GrievanceEvent
+from grievances.models import DATA_CATEGORIES, Grievance, GrievanceEvent
 from grievances.services import TransitionError, transition
 from grievances.workflow import SYSTEM, TRANSITIONS, Action, CitizenActor, Role
 from registry.models import Person
@@ -62,6 +62,7 @@ MAY_CHANGE: dict[Action, set[str]] = {
     Action.REJECT: {"status", "resolution_outcome", "rejection_reason", "resolution_text", "closed_at", "decided_by"},
     Action.APPEAL: set(),
     Action.CLOSE: {"status", "closed_at"},
+    Action.DECIDE_DATA: {"status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by"},
     Action.REOPEN: {
         "status",
         "resolution_outcome",
@@ -83,6 +84,8 @@ def _expected_allowed(state: str, action: Action, persona: str, case: Grievance,
         return False
     if action == Action.APPEAL and state == "closed":
         return False  # only a case closed as "not taken forward" can be appealed once closed
+    if action == Action.DECIDE_DATA and case.category not in DATA_CATEGORIES:
+        return False  # only a request about one's own data is decided this way
     held = set(PERSONAS[persona])
     if held and Role.OFFICER in held and case.assignee_id == actors[persona].pk:
         held.add(Role.ASSIGNEE)
@@ -144,6 +147,7 @@ def _data(action: Action, persona: str, actors) -> dict:
         Action.APPEAL: {"text": "The payment never came."},
         Action.CLOSE: {},
         Action.REOPEN: {"text": "New evidence from the paypoint."},
+        Action.DECIDE_DATA: {"outcome": Grievance.Outcome.UPHELD, "text": "Details checked."},
     }[action]
 
 

@@ -25,7 +25,7 @@ from backoffice.pages import admin_page, require_permission
 from grievances import caller_verification as callers
 from grievances import workflow
 from grievances.audit import log_access
-from grievances.models import AccessLog, CallbackRequest, Category, Grievance
+from grievances.models import COMPLAINT_FORM_EXCLUDED, AccessLog, CallbackRequest, Category, Grievance
 from grievances.services import (
     GrievanceError,
     TransitionError,
@@ -34,6 +34,7 @@ from grievances.services import (
     request_callback,
     transition,
 )
+from registry.consent import what_follows
 from registry.decisions import RefusalReason
 from registry.models import AdminArea, Channel, IncomeBand, Person, Programme, ProgrammeApplication, Sex
 from registry.references import format_reference
@@ -67,7 +68,10 @@ class VerifyForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("What is it about?"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("What is it about?"),
+        choices=[(value, label) for value, label in Category.choices if value not in COMPLAINT_FORM_EXCLUDED],
+    )
     description = forms.CharField(label=gettext_lazy("What happened, in the caller's words"), widget=forms.Textarea)
     phone = forms.CharField(label=gettext_lazy("Phone to answer on (leave empty for anonymous)"), required=False)
 
@@ -205,6 +209,7 @@ def caller(request, pk: int):
         "complaint_form": complaint_form,
         "callback_form": CallbackForm(),
         "appeal_form": AppealForm(),
+        "consent": what_follows([person]),
     }
     trail = [(reverse("lango_callcentre"), _("Call centre"))]
     return admin_page(request, "backoffice/callcentre/caller.html", person.full_name, context, trail=trail)

@@ -22,10 +22,12 @@ from backoffice.two_factor.staff import safe_next
 from grievances import workflow
 from grievances.assignment import assignable_officers
 from grievances.audit import log_access
-from grievances.models import MAX_LEVEL, AccessLog, Grievance
+from grievances.models import MAX_LEVEL, AccessLog, Category, DataRequest, Grievance
 from grievances.queries import may_use_queue, visible_cases
 from grievances.ratings import score_label
 from grievances.services import TransitionError, transition
+from registry.corrections import CORRECTABLE_FIELDS
+from registry.models import Person
 from registry.payments import format_amount
 from registry.references import format_reference
 
@@ -75,8 +77,18 @@ def _render(request, case: Grievance, *, revealed: bool = False) -> TemplateResp
         "outcomes": [(o.value, o.label) for o in workflow.RESOLVE_OUTCOMES],
         "rejection_reasons": Grievance.RejectionReason.choices,
         "rating_label": score_label(case.rating),
+        "correction_fields": _correction_fields(case) if workflow.Action.DECIDE_DATA in allowed else [],
     }
     return TemplateResponse(request, "backoffice/case/detail.html", context)
+
+
+def _correction_fields(case: Grievance) -> list[tuple[str, str, str]]:
+    """For deciding a correction: each correctable detail, its label, and the value asked for (if any)."""
+    if case.category != Category.DATA_CORRECTION:
+        return []
+    request = DataRequest.objects.filter(grievance=case).first()
+    asked = request.requested_changes if request else {}
+    return [(name, str(Person._meta.get_field(name).verbose_name), asked.get(name, "")) for name in CORRECTABLE_FIELDS]
 
 
 def _timeline(case: Grievance) -> list:
@@ -121,6 +133,10 @@ def _transition_data(request, action: str) -> dict:
         data["outcome"] = post.get("outcome", "")
     elif action == workflow.Action.REJECT:
         data["reason"] = post.get("reason", "")
+    elif action == workflow.Action.DECIDE_DATA:
+        data["outcome"] = post.get("outcome", "")
+        changes = {name: post.get(f"change_{name}", "") for name in CORRECTABLE_FIELDS if post.get(f"change_{name}")}
+        data["changes"] = changes or None
     return data
 
 

@@ -6,13 +6,17 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from grievances.models import CallbackRequest, Category
+from grievances.models import COMPLAINT_FORM_EXCLUDED, CallbackRequest, Category
 from grievances.services import MAX_DESCRIPTION_LENGTH
 from portal.citizens import payments_of_user, programme_applications_of_user
 from portal.forms.base import CitizenForm, PhoneField
 from registry.payments import format_amount
 
-COMPLAINT_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.DECISION_APPEAL]
+COMPLAINT_CATEGORIES = [
+    (value, label)
+    for value, label in Category.choices
+    if value != Category.DECISION_APPEAL and value not in COMPLAINT_FORM_EXCLUDED
+]
 
 
 class OwnRequestField(forms.ModelChoiceField):

@@ -5,6 +5,6 @@ when one character needs UCS-2, as Arabic always does. The engine paginates list
 resort, shortens a text that does not fit; translations should not rely on that.
 """
 
-from ussd.screens import applications, apply, callback, complaint, home, payments, rating, track
+from ussd.screens import applications, apply, callback, complaint, consent, home, payments, rating, track
 
-__all__ = ["applications", "apply", "callback", "complaint", "home", "payments", "rating", "track"]
+__all__ = ["applications", "apply", "callback", "complaint", "consent", "home", "payments", "rating", "track"]

@@ -33,6 +33,8 @@ from ussd.engine import (
 from ussd.people import person_for_phone
 from ussd.screens.apply import start_application
 from ussd.screens.complaint import clean_description
+from ussd.screens.consent import SCREEN as CONSENT_SCREEN
+from ussd.screens.consent import consent_action, start_withdrawal
 from ussd.wording import facts_then, officer_words, pin_line, reference_line
 
 MAX_LISTED = 30
@@ -77,14 +79,15 @@ class MyApplicationsScreen(MenuScreen):
                 pgettext("ussd", "No application from this phone yet."),
                 options=[Option(pgettext("ussd", "Apply"), "apply")],
             )
-        return Prompt(
-            pgettext("ussd", "Your applications:"),
-            options=[Option(f"{name}: {status_label(status)}", pk) for pk, name, status in requests],
-        )
+        options = [Option(f"{name}: {status_label(status)}", pk) for pk, name, status in requests]
+        action = consent_action(ctx)  # last in the list, so the requests come first on every screen size
+        return Prompt(pgettext("ussd", "Your applications:"), options=[*options, *([action] if action else [])])
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         if value == "apply":
             return start_application(ctx)
+        if value == CONSENT_SCREEN:
+            return start_withdrawal(ctx)
         return Goto("application_detail", {"request": value})
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext
 
-from grievances.models import Category
+from grievances.models import COMPLAINT_FORM_EXCLUDED, Category
 from grievances.services import MAX_DESCRIPTION_LENGTH, file_grievance
 from registry.models import Payment
 from registry.queries import latest_payments
@@ -34,7 +34,9 @@ from ussd.screens.payments import PAYMENTS_LISTED, payment_line
 from ussd.wording import facts_then, pin_line, reference_line
 
 # Appeals of a decision are made from "My applications", where the decision is known.
-COMPLAINT_CATEGORIES = [value for value in Category.values if value != Category.DECISION_APPEAL]
+COMPLAINT_CATEGORIES = [
+    value for value in Category.values if value != Category.DECISION_APPEAL and value not in COMPLAINT_FORM_EXCLUDED
+]
 
 
 def clean_description(raw: str) -> str:
