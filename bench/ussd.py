@@ -170,11 +170,14 @@ async def post(port: int, path: str, form: dict[str, str]) -> Reply:
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     ).encode()
     started = time.perf_counter()
-    reader, writer = await asyncio.open_connection(HOST, port)
-    writer.write(head + body)
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
+    try:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        writer.write(head + body)
+        await writer.drain()
+        raw = await reader.read()
+        writer.close()
+    except OSError as exc:  # refused or reset (the listen backlog overflowed): an error, counted
+        return Reply(0, f"connection failed: {exc.__class__.__name__}", None, (time.perf_counter() - started) * 1000)
     elapsed = (time.perf_counter() - started) * 1000
     header_part, _sep, content = raw.partition(b"\r\n\r\n")
     lines = header_part.decode("latin-1").split("\r\n")
