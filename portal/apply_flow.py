@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import apply as apply_forms
 from registry.eligibility import ScreeningResult, open_programmes, prescreen
-from registry.models import AdminArea, IncomeBand, Programme, Sex
+from registry.formatting import format_day, income_band_label
+from registry.models import AdminArea, Programme, Sex
 from registry.services import ApplicantDetails, HouseholdDetails, SubmissionResult, submit_application
 
 ADVICE_SEEN = "advice_seen"
@@ -160,7 +160,7 @@ def summary_rows(answers: dict) -> list[SummaryRow]:
     return [
         SummaryRow(_("Name"), name, "name"),
         # The month in words: "3/4/1981" reads as March or April depending on where you learnt dates.
-        SummaryRow(_("Date of birth"), date_format(born, "DATE_FORMAT"), "date-of-birth"),
+        SummaryRow(_("Date of birth"), format_day(born), "date-of-birth"),
         SummaryRow(_("Sex"), str(Sex(answers["sex"]).label), "sex"),
         SummaryRow(_("National ID number"), answers.get("national_id") or str(_("None given")), "national-id"),
         SummaryRow(_("People in the household"), str(answers["household_size"]), "household"),
@@ -176,7 +176,7 @@ def summary_rows(answers: dict) -> list[SummaryRow]:
         SummaryRow(_("People with a disability"), str(answers["members_with_disability"]), "disability"),
         SummaryRow(_("Region"), areas.get(answers["region"], ""), "region"),
         SummaryRow(_("District"), areas.get(answers["district"], ""), "district"),
-        SummaryRow(_("Monthly income"), str(IncomeBand(answers["income_band"]).label), "income"),
+        SummaryRow(_("Monthly income"), income_band_label(answers["income_band"]), "income"),
         SummaryRow(
             _("Programmes"), "", "programmes", lines=[chosen[code] for code in answers["programmes"] if code in chosen]
         ),

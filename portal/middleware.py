@@ -1,4 +1,5 @@
-"""Citizen sessions end after 30 idle minutes and, whatever happens, 12 hours after signing in.
+"""Citizen sessions end after 30 idle minutes and, whatever happens, 12 hours after signing in; a first
+visit to the home page is sent to the browser's language.
 
 Only sessions started by a phone sign-in are touched; staff sessions follow their own rules.
 """
@@ -9,6 +10,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.citizens import CITIZEN_SESSION_FLAG
 
@@ -57,3 +62,49 @@ class CitizenSessionMiddleware:
                 request.session[LAST_SEEN] = now
                 request.session.set_expiry(idle_seconds())
         return self.get_response(request)
+
+
+# Set once the home page was shown in English: from then on "/" means English for this browser.
+HOME_CHOSEN_COOKIE = "lango_home"
+
+
+class BrowserLanguageMiddleware:
+    """Send a first visit to the home page (``/``, English) to the browser's language, if Lango speaks it.
+
+    A person whose browser prefers Kiswahili, Arabic or French lands on ``/sw/``, ``/ar/`` or
+    ``/fr/``. Explicit choices win: a person who follows a link to ``/`` from one of our pages (the
+    language links, the Lango name) sees English, and so does every later visit from that browser
+    (a cookie remembers it); every other address keeps the language its prefix says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or request.path_info != "/":
+            return self.get_response(request)
+        if not request.COOKIES.get(HOME_CHOSEN_COOKIE) and not _came_from_here(request):
+            language = translation.get_language_from_request(request, check_path=False)
+            if language != settings.LANGUAGE_CODE:
+                query = request.META.get("QUERY_STRING", "")
+                response = HttpResponseRedirect(f"/{language}/" + (f"?{query}" if query else ""))
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                return response
+        response = self.get_response(request)
+        if response.status_code == 200:
+            response.set_cookie(
+                HOME_CHOSEN_COOKIE,
+                settings.LANGUAGE_CODE,
+                max_age=365 * 24 * 60 * 60,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+
+def _came_from_here(request) -> bool:
+    """Whether the request follows a link on one of our own pages (the browser says so for same-origin links)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})

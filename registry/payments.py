@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.formatting import format_amount
 from registry.models import Payment, PaymentChannel, PaymentEvent, ProgrammeApplication
 from registry.preferences import sms_language
 from registry.references import format_reference, normalise_reference
@@ -53,13 +54,6 @@ class PaymentResult:
     payment: Payment
     event: PaymentEvent
     created: bool
-
-
-def format_amount(amount: Decimal | int, currency: str) -> str:
-    """An amount as people read it on every channel: ``KES 1,500`` (cents only when there are some)."""
-    value = Decimal(amount)
-    digits = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return f"{currency} {digits}"
 
 
 def record_payment_event(report: PaymentReport, *, programmes: frozenset[str] | None = None) -> PaymentResult:

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_noop as N_
 
 from sms.encoding import count_segments
@@ -273,11 +273,23 @@ def render(template: str, language: str, context: dict) -> str:
         return gettext(TEMPLATES[template]) % {**default_context(language), **context}
 
 
-def fit_list(template: str, language: str, context: dict, key: str, items: Sequence[str], separator: str = "; ") -> str:
+def item_separator(language: str) -> str:
+    """What separates the items of a list in an SMS of ``language``: ``; `` (Arabic: ``؛ ``)."""
+    with translation.override(language):
+        # Translators: placed between the items of a list in an SMS, e.g. "Child grant: Enrolled; Public
+        # works: Under review". Arabic: the Arabic semicolon.
+        return pgettext("sms list separator", "; ")
+
+
+def fit_list(
+    template: str, language: str, context: dict, key: str, items: Sequence[str], separator: str | None = None
+) -> str:
     """Join as many ``items`` as fit into placeholder ``key`` of ``template``; "+N more" stands for the rest.
 
-    The result goes into the context under ``key``, so that a long list never costs another part.
+    Items are separated by the language's ``item_separator`` unless ``separator`` is given. The
+    result goes into the context under ``key``, so that a long list never costs another part.
     """
+    separator = item_separator(language) if separator is None else separator
     joined = ""
     for shown in range(len(items), -1, -1):
         listed = list(items[:shown])

@@ -162,7 +162,8 @@ def visit_every_page(client, language: str, cases: dict) -> dict:
         url("complain", language=language),
         {"category": "other", "description": "x", "anonymous": "on", "token": ""},
     )
-    reference, pin = re.findall(r"<strong[^>]*>([\d ]+)</strong>", pages["complaint received"].content.decode())[:2]
+    shown = re.findall(r"<strong[^>]*>([\d \u00a0]+)</strong>", pages["complaint received"].content.decode())[:2]
+    reference, pin = (re.sub(r"\s", "", number) for number in shown)  # references group with no-break spaces
     get("track", url("track", language=language))
     post("track with errors", url("track", language=language), {"reference": "123", "pin": ""})
     post("tracked", url("track", language=language), {"reference": reference, "pin": pin})

@@ -136,7 +136,7 @@ def apply_end_to_end(browser, live_server, site, language: str, phone: str) -> s
 
     assert f"/{language}/apply/done/" in page.url
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
-    shown = page.inner_text(".panel strong").replace(" ", "")
+    shown = re.sub(r"\s", "", page.inner_text(".panel strong"))
     screenshot(page, f"application-{language}")
     context.close()
     return shown
@@ -174,7 +174,7 @@ def test_an_anonymous_complaint_is_filed_and_tracked_in_a_browser(browser, live_
     page.fill("#id_description", "Un agent m'a demandé de l'argent.")
     page.check("#id_anonymous")
     continue_(page)
-    reference, pin = (text.replace(" ", "") for text in page.locator(".panel strong").all_inner_texts())
+    reference, pin = (re.sub(r"\s", "", text) for text in page.locator(".panel strong").all_inner_texts())
     screenshot(page, "complaint-anonymous")
     grievance = Grievance.objects.get(reference=reference)
     assert grievance.is_anonymous and grievance.contact_phone == "" and grievance.complainant is None

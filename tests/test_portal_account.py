@@ -33,7 +33,7 @@ def test_my_account_needs_a_signed_in_phone(client):
 
 def test_my_account_lists_applications_with_their_programmes_and_statuses(citizen, application):
     body = citizen.get(url("account")).content.decode()
-    assert 'Application <span dir="ltr">1 ' in body
+    assert 'Application <span dir="ltr">1\u00a0' in body  # grouped, never broken across lines
     assert "Old-age pension" in body and "Disability grant" in body
     assert body.count(">Received</span>") == 2
 

@@ -32,7 +32,7 @@ def test_three_programmes_at_once_make_one_application_three_requests_and_one_sm
     assert sorted(pa.programme.code for pa in application.programme_applications.all()) == sorted(THREE)
     assert OutboundMessage.objects.filter(to=PHONE, template="application_received").count() == 1
     page = client.get(response["Location"]).content.decode()
-    assert re.sub(r"\s", "", application.reference) in page.replace(" ", "")
+    assert re.sub(r"\s", "", application.reference) in re.sub(r"\s", "", page)
     assert "What happens next" in page
 
 
@@ -60,7 +60,7 @@ def test_a_draft_sent_again_with_its_key_finds_the_same_application(client, prog
     assert OutboundMessage.objects.filter(template="application_received").count() == 1
 
 
-@pytest.mark.parametrize(("language", "written"), [("en", "April 3, 1950"), ("fr", "3 avril 1950")])
+@pytest.mark.parametrize(("language", "written"), [("en", "3 April 1950"), ("fr", "3 avril 1950")])
 def test_check_your_answers_writes_the_month_of_birth_in_words(client, programmes, areas, language, written):
     fill_application(client, areas, language=language)
     prefix = "" if language == "en" else f"/{language}"

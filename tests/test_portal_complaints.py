@@ -26,8 +26,8 @@ def complain(client, **data):
 
 
 def shown_reference_and_pin(body: str) -> tuple[str, str]:
-    numbers = re.findall(r"<strong[^>]*>([\d ]+)</strong>", body)
-    return numbers[0].replace(" ", ""), numbers[1]
+    numbers = re.findall(r"<strong[^>]*>([\d \u00a0]+)</strong>", body)  # references group with no-break spaces
+    return re.sub(r"\s", "", numbers[0]), numbers[1]
 
 
 def test_an_anonymous_complaint_stores_no_phone_name_or_address(client, caplog):

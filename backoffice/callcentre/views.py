@@ -36,7 +36,8 @@ from grievances.services import (
 )
 from registry.consent import what_follows
 from registry.decisions import RefusalReason
-from registry.models import AdminArea, Channel, IncomeBand, Person, Programme, ProgrammeApplication, Sex
+from registry.formatting import income_band_choices
+from registry.models import AdminArea, Channel, Person, Programme, ProgrammeApplication, Sex
 from registry.references import format_reference
 from registry.services import ApplicantDetails, ApplicationError, HouseholdDetails, submit_application
 
@@ -99,7 +100,7 @@ class ApplicationForm(forms.Form):
     members_with_disability = forms.IntegerField(
         label=gettext_lazy("Members with a disability"), min_value=0, initial=0
     )
-    income_band = forms.TypedChoiceField(label=gettext_lazy("Monthly income"), choices=IncomeBand.choices, coerce=int)
+    income_band = forms.TypedChoiceField(label=gettext_lazy("Monthly income"), choices=income_band_choices, coerce=int)
     district = forms.ModelChoiceField(label=gettext_lazy("District"), queryset=AdminArea.objects.none())
     programmes = forms.MultipleChoiceField(label=gettext_lazy("Programmes"), widget=forms.CheckboxSelectMultiple)
     language = forms.ChoiceField(label=gettext_lazy("Language for SMS"), choices=settings.LANGUAGES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from registry.formatting import income_band_label
 from registry.models import LANGUAGE_CHOICES, ProgrammeApplication
 from registry.references import format_reference
 
@@ -17,6 +18,12 @@ _LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 def ref(value: str) -> str:
     """A reference grouped for reading aloud (``2 4821 7730 5``), never broken across lines."""
     return format_html('<span class="lango-ref" style="white-space:nowrap">{}</span>', format_reference(value or ""))
+
+
+@register.filter
+def income_band(band) -> str:
+    """A monthly income band with its amounts as every channel writes them (``KES 2,000 to KES 4,999 a month``)."""
+    return income_band_label(band) if band else "—"
 
 
 @register.filter

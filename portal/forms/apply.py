@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms.base import CitizenForm, count_field, lazy_format, number_input
 from registry.eligibility import open_programmes
-from registry.models import AdminArea, IncomeBand, Sex
+from registry.formatting import income_band_choices
+from registry.models import AdminArea, Sex
 from registry.services import (
     clean_national_id,
     national_id_length_message,
@@ -288,7 +289,7 @@ class IncomeForm(AnswerForm):
     income_band = forms.TypedChoiceField(
         label=_("How much money does your household get in a month?"),
         help_text=_("Count all work, trade, farming and support from others."),
-        choices=IncomeBand.choices,
+        choices=income_band_choices,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={

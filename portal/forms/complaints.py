@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from grievances.models import COMPLAINT_FORM_EXCLUDED, CallbackRequest, Category
 from grievances.services import MAX_DESCRIPTION_LENGTH
 from portal.citizens import payments_of_user, programme_applications_of_user
 from portal.forms.base import CitizenForm, PhoneField
-from registry.payments import format_amount
+from registry.formatting import format_amount, format_day
 
 COMPLAINT_CATEGORIES = [
     (value, label)
@@ -121,7 +120,7 @@ class ComplaintForm(CitizenForm):
 
 def payment_label(payment) -> str:
     """``Old-age pension · KES 2,000 · Sent · 5 December 2026`` in the active language."""
-    day = formats.date_format(payment.payment_date, "j F Y")
+    day = format_day(payment.payment_date)
     return (
         f"{payment.programme_application.programme.name()} · {format_amount(payment.amount, payment.currency)} · "
         f"{payment.get_status_display()} · {day}"

@@ -82,7 +82,15 @@ def page_url_by_slug(context, slug: str) -> str:
     return cache[key]
 
 
+# Between the groups of a reference on a page: a space that never breaks the line.
+NO_BREAK_SPACE = "\u00a0"
+
+
 @register.filter
 def reference(value: str) -> str:
-    """Show a reference grouped for reading aloud."""
-    return format_reference(value or "")
+    """Show a reference grouped for reading aloud (``2 4821 7730 5``), never broken across two lines.
+
+    The groups are joined by no-break spaces; a reference copied from the page is read back all the
+    same (``normalise_reference`` drops them).
+    """
+    return format_reference(value or "").replace(" ", NO_BREAK_SPACE)

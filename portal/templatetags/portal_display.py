@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils.html import format_html
 
 from grievances.models import Grievance
+from registry.formatting import format_amount, format_day, format_moment
 from registry.models import Payment, ProgrammeApplication
-from registry.payments import format_amount
 
 register = template.Library()
 
@@ -57,6 +57,24 @@ def ussd_code() -> str:
 def ltr(value) -> str:
     """Keep a reference, a phone number or a code in left-to-right order inside right-to-left text."""
     return format_html('<span dir="ltr">{}</span>', value)
+
+
+@register.filter
+def day(value) -> str:
+    """A date (or a moment's local day) in the words and order of the page's language: ``12 août 1958``."""
+    return format_day(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """A moment as its local day in the page's language and its 24-hour time: ``12 août 1958 14:05``."""
+    return format_moment(value)
+
+
+@register.filter
+def money(value) -> str:
+    """A whole amount in the deployment's currency, grouped as on every channel: ``KES 1,500``."""
+    return format_amount(value)
 
 
 @register.filter

@@ -15,6 +15,7 @@ from django.utils.translation import npgettext, pgettext
 
 from grievances.models import CallbackRequest
 from registry.eligibility import ScreeningAnswers, screen_programme
+from registry.formatting import format_number
 from registry.models import IncomeBand, Sex
 from registry.notifications import list_separator, privacy_notice_link
 from registry.services import (
@@ -304,12 +305,21 @@ def _up_to(high: int) -> str:
     return pgettext("ussd", "Type a number from 0 to %(high)s.") % {"high": high}
 
 
+def _band(low: int, high: int | None) -> str:
+    """An income band's amounts grouped as on every channel (the screen's title gives the currency)."""
+    if not low:
+        return pgettext("ussd", "Under %(amount)s") % {"amount": format_number(high + 1)}
+    if high is None:
+        return pgettext("ussd", "%(amount)s or more") % {"amount": format_number(low)}
+    return pgettext("ussd", "%(low)s to %(high)s") % {"low": format_number(low), "high": format_number(high)}
+
+
 INCOME_LABELS = {
-    IncomeBand.BELOW_2000: lambda: pgettext("ussd", "Under 2,000"),
-    IncomeBand.FROM_2000: lambda: pgettext("ussd", "2,000 to 4,999"),
-    IncomeBand.FROM_5000: lambda: pgettext("ussd", "5,000 to 9,999"),
-    IncomeBand.FROM_10000: lambda: pgettext("ussd", "10,000 to 19,999"),
-    IncomeBand.ABOVE_20000: lambda: pgettext("ussd", "20,000 or more"),
+    IncomeBand.BELOW_2000: lambda: _band(0, 1_999),
+    IncomeBand.FROM_2000: lambda: _band(2_000, 4_999),
+    IncomeBand.FROM_5000: lambda: _band(5_000, 9_999),
+    IncomeBand.FROM_10000: lambda: _band(10_000, 19_999),
+    IncomeBand.ABOVE_20000: lambda: _band(20_000, None),
 }
 
 
