@@ -20,6 +20,7 @@ from django.utils import timezone
 from grievances.models import CallbackRequest, DataRequest, Grievance, GrievanceEvent, PhoneConfirmation
 from privacy.models import Anonymisation
 from registry.models import Application, Person, PhonePreference
+from sms.models import DeliveryReport, InboundMessage, OutboundMessage
 
 Reason = Anonymisation.Reason
 
@@ -95,6 +96,7 @@ def anonymise_person(pk: int, reason: str, *, request_reference: str = "", now: 
             CallbackRequest.objects.filter(phone=phone).update(phone="", outcome_note="")
             PhonePreference.objects.filter(phone=phone).delete()
             PhoneConfirmation.objects.filter(phone=phone).delete()
+            _forget_phone_in_sms(phone)
         person.given_name = ""
         person.family_name = ""
         person.date_of_birth = None
@@ -117,6 +119,24 @@ def anonymise_person(pk: int, reason: str, *, request_reference: str = "", now: 
         )
         _log(PERSON, pk, reason, request_reference, now)
     return True
+
+
+# SMS whose fate is settled: nothing will be sent, retried or reconciled by phone for them again.
+_SETTLED_SMS = (
+    OutboundMessage.Status.SENT,
+    OutboundMessage.Status.DELIVERED,
+    OutboundMessage.Status.FAILED,
+    OutboundMessage.Status.EXPIRED,
+)
+
+
+def _forget_phone_in_sms(phone: str) -> None:
+    """Take an erased person's number and words out of the SMS kept: settled messages to them,
+    what they sent, and the delivery reports. Messages still on their way keep the number they
+    need (the answer to the erasure request itself may be one); retention clears them later."""
+    OutboundMessage.objects.filter(to=phone, status__in=_SETTLED_SMS).update(to="", body="")
+    InboundMessage.objects.filter(sender=phone).update(sender="", text="")
+    DeliveryReport.objects.filter(phone=phone).update(phone="")
 
 
 ANONYMISERS = {GRIEVANCE: anonymise_grievance, APPLICATION: anonymise_application, PERSON: anonymise_person}
