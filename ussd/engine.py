@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from registry.digits import ascii_digits
 from registry.preferences import language_for_phone
-from ussd.layout import Entry, fit_text, paginate
+from ussd.layout import Entry, Page, fit_text, lay_out
 from ussd.session import SessionState, delete_draft, draft_of, load_draft
 
 MAIN_MENU_KEY = "00"
@@ -36,10 +36,16 @@ RESUME_SCREEN = "resume"
 
 @dataclass(frozen=True)
 class Option:
-    """A choice shown with a number; ``value`` is what the screen receives when it is chosen."""
+    """A choice shown with a number; ``value`` is what the screen receives when it is chosen.
+
+    ``tail`` ends the label and is never shortened to fit (a status after a name); ``reserve`` is
+    how many characters the label may grow by (a selection mark), kept free so that it never moves.
+    """
 
     label: str
     value: Any
+    tail: str = ""
+    reserve: int = 0
 
 
 @dataclass
@@ -165,6 +171,9 @@ class Screen:
     name: ClassVar[str] = ""
     journey: ClassVar[str] = ""
     is_menu: ClassVar[bool] = False
+    # Whether only the numbers shown on the current page act (where a hidden number would toggle
+    # something the person cannot see).
+    only_numbers_shown: ClassVar[bool] = False
 
     def render(self, ctx: Context) -> Prompt:
         raise NotImplementedError
@@ -193,6 +202,9 @@ class MenuScreen(Screen):
         prompt = self.render(ctx)
         numbered = [*prompt.options, *prompt.actions]
         if value.isascii() and value.isdigit() and 1 <= int(value) <= len(numbered):
+            shown = ctx.state.shown
+            if self.only_numbers_shown and shown and str(int(value)) not in shown:
+                return Stay(pgettext("ussd", "Choose a number shown on this page."))
             return self.choose(ctx, numbered[int(value) - 1].value)
         return Stay(pgettext("ussd", "Choose a number from the list."))
 
@@ -288,30 +300,96 @@ def respond(state: SessionState, value: str | None) -> str:
             state.completed = turn.end.completed
             state.visit(turn.end.screen or state.screen)
             return "END " + fit_text(turn.end.text)
-        pages = render_pages(ctx, SCREENS[state.screen], turn.error)
-        state.page = min(state.page, len(pages) - 1)
-        return "CON " + pages[state.page]
+        screen = SCREENS[state.screen]
+        page = _show(ctx, screen, turn.error)
+        return "CON " + page.text
+
+
+def _show(ctx: Context, screen: Screen, error: str) -> Page:
+    """The page of ``screen`` to show now, remembering where it begins and which numbers it shows.
+
+    After an answer that stays on the screen (a choice toggled, an error), the page begins with the
+    same entry as before, so that nothing the person was looking at moves to another page. Under
+    an error the page shows what it can of the same options (on a screen where only the numbers
+    shown act, the error stands in for the question when it must), and the numbers of the page as
+    it was without the error still act.
+    """
+    state = ctx.state
+    anchor = state.page_start if state.page_start > 0 else None
+    if anchor is not None:
+        state.page_break = anchor
+    layout_break = state.page_break if state.page_break > 0 else None
+    options = len(screen.render(ctx).options) if screen.is_menu else 0
+    pages = page_layout(ctx, screen, error, break_before=layout_break)
+    index = _page_to_show(pages, state.page, anchor)
+    before = {key for key in state.shown if key.isdigit() and int(key) <= options}
+    if error and screen.only_numbers_shown and not before <= set(pages[index].keys):
+        # The error took the room of options the person was looking at: it stands in for the question.
+        pages = page_layout(ctx, screen, error, break_before=layout_break, question=False)
+        index = _page_to_show(pages, state.page, anchor)
+    page = pages[index]
+    keys = list(page.keys)
+    if error:  # the same page without the error: where 98 and 0 go from, and whose numbers still act
+        plain = page_layout(ctx, screen, break_before=layout_break)
+        state.page = _page_to_show(plain, index, anchor)
+        keys += [key for key in plain[state.page].keys if key not in keys]
+    else:
+        state.page = index
+    state.page_start = -1 if page.continued else page.first
+    state.shown = [*keys, *_action_numbers(ctx, screen, options)]
+    return page
+
+
+def _page_to_show(pages: list[Page], page: int, start: int | None) -> int:
+    """The page that begins where the person's page began (so it does not move), else page ``page``."""
+    if start is not None:
+        for number, candidate in enumerate(pages):
+            if candidate.first == start and not candidate.continued:
+                return number
+    return min(page, len(pages) - 1)
+
+
+def _action_numbers(ctx: Context, screen: Screen, options: int) -> list[str]:
+    """The numbers of a menu's actions (shown on every page)."""
+    if not screen.is_menu:
+        return []
+    return [str(number) for number in range(options + 1, options + 1 + len(screen.render(ctx).actions))]
 
 
 def render_pages(ctx: Context, screen: Screen, error: str = "") -> list[str]:
     """Every page of ``screen`` as the person would see it, each within its budget."""
+    return [page.text for page in page_layout(ctx, screen, error)]
+
+
+def page_layout(
+    ctx: Context, screen: Screen, error: str = "", *, break_before: int | None = None, question: bool = True
+) -> list[Page]:
+    """The pages of ``screen`` (``break_before``: an entry that must begin a page), each within its budget.
+
+    ``question=False`` leaves the screen's text out (an error above says what to do instead).
+    """
     prompt = screen.render(ctx)
     entries = [Entry(line) for line in prompt.lines]
-    entries += [Entry(option.label, str(number)) for number, option in enumerate(prompt.options, 1)]
+    entries += [
+        Entry(option.label, str(number), tail=option.tail, reserve=option.reserve)
+        for number, option in enumerate(prompt.options, 1)
+    ]
     first_action = len(prompt.options) + 1
     footer = [f"{number} {action.label}" for number, action in enumerate(prompt.actions, first_action)]
-    header = "\n".join(part for part in (error, prompt.text) if part)
     # gettext calls stay outside f-strings so that the catalog extractor sees them.
     back_label = pgettext("ussd", "Back")
     more_label = pgettext("ussd", "More")
     back = f"{BACK_KEY} {back_label}" if screen.is_menu else ""
-    return paginate(
-        header,
+    return lay_out(
+        prompt.text if question else "",
         entries,
         footer,
         more_line=f"{MORE_KEY} {more_label}",
         back_line=back,
         back_on_first_page=screen.is_menu and screen.allows_back(ctx),
+        error=error,
+        break_before=break_before,
+        pageable=screen.is_menu,
     )
 
 
@@ -338,7 +416,8 @@ def _interpret(ctx: Context, screen: Screen, value: str) -> Outcome:
         return _MainMenu()
     if screen.is_menu:
         if value == MORE_KEY:
-            pages = render_pages(ctx, screen)
+            layout_break = ctx.state.page_break if ctx.state.page_break > 0 else None
+            pages = page_layout(ctx, screen, break_before=layout_break)
             if ctx.state.page + 1 < len(pages):
                 return _Page(+1)
             return Stay(pgettext("ussd", "There is no more."))
@@ -373,7 +452,7 @@ def _apply(ctx: Context, turn: _Turn, outcome: Outcome) -> None:
             turn.end = outcome
             return
         if isinstance(outcome, _Page):
-            state.page = max(0, state.page + outcome.delta)
+            state.page, state.page_start = max(0, state.page + outcome.delta), -1
             return
         if isinstance(outcome, _Back):
             previous = state.history.pop() if state.history else None
@@ -381,6 +460,7 @@ def _apply(ctx: Context, turn: _Turn, outcome: Outcome) -> None:
                 outcome = _MainMenu()
                 continue
             state.screen, state.params, state.page = previous["screen"], previous["params"], previous["page"]
+            state.page_start = state.page_break = -1
             state.visit(state.screen)
             return
         if isinstance(outcome, _MainMenu):
@@ -390,6 +470,7 @@ def _apply(ctx: Context, turn: _Turn, outcome: Outcome) -> None:
             if outcome.remember and state.screen:
                 state.history.append({"screen": state.screen, "params": state.params, "page": state.page})
             state.screen, state.params, state.page = outcome.screen, dict(outcome.params or {}), 0
+            state.page_start, state.page_break, state.shown = -1, -1, []
             state.visit(state.screen)
             redirect = SCREENS[state.screen].enter(ctx)
             if redirect is None:

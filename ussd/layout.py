@@ -48,14 +48,40 @@ def fit_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of a list: a numbered option (``key`` set) or a plain line."""
+    """One line of a list: a numbered option (``key`` set) or a plain line.
+
+    ``tail`` ends the line and is never shortened (a status after a programme's name); ``reserve``
+    is how many characters the label may grow by (a selection mark): pages are laid out as if it
+    had, so that marking an option never moves it to another page.
+    """
 
     label: str
     key: str = ""
+    tail: str = ""
+    reserve: int = 0
 
     def line(self, label: str | None = None) -> str:
         label = self.label if label is None else label
-        return f"{self.key} {label}" if self.key else label
+        text = label + self.tail
+        return f"{self.key} {text}" if self.key else text
+
+    def sizing_line(self, label: str | None = None) -> str:
+        """The line as wide as it may become, for laying pages out."""
+        return self.line(label) + "x" * self.reserve
+
+
+@dataclass(frozen=True)
+class Page:
+    """One screen of a list: its text, where it starts in the entries and which numbered ones it shows.
+
+    ``first`` is the index of the first entry on the page (``continued`` when that entry is a long
+    line begun on the page before); ``keys`` are the numbers of the options the page shows.
+    """
+
+    text: str
+    first: int
+    keys: tuple[str, ...] = ()
+    continued: bool = False
 
 
 def paginate(
@@ -66,13 +92,46 @@ def paginate(
     more_line: str,
     back_line: str,
     back_on_first_page: bool,
+    error: str = "",
 ) -> list[str]:
+    """The texts of the pages ``lay_out`` makes."""
+    pages = lay_out(
+        header,
+        entries,
+        footer,
+        more_line=more_line,
+        back_line=back_line,
+        back_on_first_page=back_on_first_page,
+        error=error,
+    )
+    return [page.text for page in pages]
+
+
+def lay_out(
+    header: str,
+    entries: list[Entry],
+    footer: list[str],
+    *,
+    more_line: str,
+    back_line: str,
+    back_on_first_page: bool,
+    error: str = "",
+    break_before: int | None = None,
+    pageable: bool = True,
+) -> list[Page]:
     """Split ``entries`` into screens that each fit, repeating ``header`` and ``footer`` on every page.
 
     ``more_line`` (``98 More``) closes every page but the last; ``back_line`` (``0 Back``) is added to
-    every page but the first, and to the first when ``back_on_first_page``. A header too long to
-    leave room for an entry is shortened; so is an option too long for a page of its own, while a
-    plain line that long (a reply to read) goes on over the next pages, cut between words.
+    every page but the first, and to the first when ``back_on_first_page``. ``error`` goes above
+    the header. What the person must read is never cut: facts are plain lines, and a plain line
+    longer than the room left on a page goes on the next page whole, or over as many pages as it
+    needs, cut between words. A header too long to leave room for an entry gives way: under an
+    error the error alone heads the pages (the question was read already); above plain lines only
+    it is read as their first lines; above options it is shortened, so that every page holds at
+    least one option. An option's label (a name, never its ``tail``) is shortened only when even
+    a page of its own cannot hold it. ``break_before`` starts a page at that entry (the page the
+    person was on stays where it was). A screen that is not ``pageable`` (a question answered
+    with typed text) is one page, its header shortened as a last resort.
     """
 
     def parts_of(head: str, lines: list[str], more: bool, first: bool) -> list[str]:
@@ -91,53 +150,79 @@ def paginate(
         return page if _parts_fit(parts) else shorten(page, budget_for(page))
 
     entries = list(entries)
-    lines_of_entries = [entry.line() for entry in entries]
-    limit = _measure([header, *footer, *lines_of_entries, more_line, back_line])[1]
-    # Keep room under the header for one entry (the longest, up to ENTRY_RESERVE) on the busiest page.
-    reserve = min(max((_measure([line])[0] for line in lines_of_entries), default=0), ENTRY_RESERVE)
-    fixed = _measure(parts_of("", ["x" * reserve] if reserve else [], len(entries) > 1, False))[0]
-    if header and fixed + 1 + _measure([header])[0] > limit:
-        header = shorten(header, max(limit - fixed - 1, 0))
+    heading = "\n".join(part for part in (error, header) if part)
+    limit = _measure([heading, *footer, *(entry.sizing_line() for entry in entries), more_line, back_line])[1]
+    # Keep room under the heading for one entry (the longest, up to ENTRY_RESERVE) on the busiest page.
+    reserve = min(max((_measure([entry.sizing_line()])[0] for entry in entries), default=0), ENTRY_RESERVE)
+    empty = _measure(parts_of("", [], len(entries) > 1 and pageable, False))[0]
+    fixed = _measure(parts_of("", ["x" * reserve] if reserve else [], len(entries) > 1 and pageable, False))[0]
+    lead: list[Entry] = []
+    if heading and fixed + 1 + _measure([heading])[0] > limit:
+        options = any(entry.key for entry in entries)
+        if error and empty + 1 + _measure([error])[0] + 1 + min(reserve, MIN_OPTION_ROOM) <= limit:
+            heading = error
+        elif pageable and not options:
+            lead = [Entry(line) for line in heading.split("\n")]
+            heading = ""
+        else:
+            heading = shorten(heading, max(limit - fixed - 1, 0))
 
-    if not entries:
-        return [finish(parts_of(header, [], False, True))]
+    if not entries and not lead:
+        return [Page(finish(parts_of(heading, [], False, True)), 0)]
 
-    pages: list[str] = []
+    offset = len(lead)
+    entries = lead + entries
+    stop = None if break_before is None else break_before + offset
+    pages: list[Page] = []
     index = 0
+    carried = False
     while index < len(entries):
         first = not pages
-        lines: list[str] = []
+        start, continued = index, carried
+        sized: list[str] = []
+        shown: list[str] = []
+        keys: list[str] = []
         while index < len(entries):
-            more = index < len(entries) - 1
-            candidate = [*lines, lines_of_entries[index]]
-            if _parts_fit(parts_of(header, candidate, more, first)):
-                lines = candidate
-                index += 1
-            elif lines:
+            if index == stop and sized:
                 break
-            elif not entries[index].key:
-                shown, rest = _split_to_fit(
-                    entries[index].label, lambda line, f=first: "\n".join(parts_of(header, [line], True, f))
+            entry = entries[index]
+            more = index < len(entries) - 1
+            candidate = [*sized, entry.sizing_line()]
+            if _parts_fit(parts_of(heading, candidate, more, first)):
+                sized, shown = candidate, [*shown, entry.line()]
+                keys += [entry.key] if entry.key else []
+                index, carried = index + 1, False
+            elif sized:
+                break
+            elif not entry.key:
+                part, rest = _split_to_fit(
+                    entry.label, lambda line, f=first: "\n".join(parts_of(heading, [line], True, f))
                 )
-                lines = [shown]
+                sized, shown = [part], [part]
                 if rest:
-                    entries[index], lines_of_entries[index] = Entry(rest), rest
+                    entries[index], carried = Entry(rest), True
                 else:
-                    index += 1
+                    index, carried = index + 1, False
                 break
             else:
-                lines = [
-                    _shortened_entry(
-                        entries[index], lambda line, m=more, f=first: "\n".join(parts_of(header, [line], m, f))
-                    )
-                ]
-                index += 1
+                label = _shortened_label(
+                    entry, lambda line, m=more, f=first: "\n".join(parts_of(heading, [line], m, f))
+                )
+                sized, shown, keys = [entry.sizing_line(label)], [entry.line(label)], [entry.key]
+                index, carried = index + 1, False
                 break
-        pages.append(finish(parts_of(header, lines, index < len(entries), first)))
+        more = index < len(entries) and pageable
+        pages.append(
+            Page(finish(parts_of(heading, shown, more, first)), max(start - offset, 0), tuple(keys), continued)
+        )
+        if not pageable:
+            break
     return pages
 
 
 ENTRY_RESERVE = 24
+# Under an error, the least room left for an option's label (shortened) when the question gives way.
+MIN_OPTION_ROOM = 8
 
 
 @lru_cache(maxsize=4096)
@@ -191,12 +276,11 @@ def _split_to_fit(text: str, compose) -> tuple[str, str]:
     return text[:cut] + SHORTENED, text[cut:].lstrip()
 
 
-def _shortened_entry(entry: Entry, compose) -> str:
-    """The entry's line, its label cut so that the page ``compose`` builds around it fits."""
-    label = entry.label
-    page = compose(entry.line(label))
+def _shortened_label(entry: Entry, compose) -> str:
+    """The entry's label cut (never its tail) so that the page ``compose`` builds around its line fits."""
+    page = compose(entry.sizing_line())
     room = screen_length(entry.label) - (screen_length(page) - budget_for(page))
     label = shorten(entry.label, room)
-    while label and not fits(compose(entry.line(label))):
+    while label and not fits(compose(entry.sizing_line(label))):
         label = label[:-1]
-    return entry.line(label)
+    return label

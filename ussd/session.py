@@ -46,6 +46,11 @@ class SessionState:
     screen: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     page: int = 0
+    # Where the page shown begins in the screen's list, the entry its pages were laid out to break
+    # before (-1: none), and the option numbers it shows.
+    page_start: int = -1
+    page_break: int = -1
+    shown: list[str] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     invalid_count: int = 0

@@ -79,7 +79,8 @@ class MyApplicationsScreen(MenuScreen):
                 pgettext("ussd", "No application from this phone yet."),
                 options=[Option(pgettext("ussd", "Apply"), "apply")],
             )
-        options = [Option(f"{name}: {status_label(status)}", pk) for pk, name, status in requests]
+        # A long programme name may be shortened; the status after it never is.
+        options = [Option(name, pk, tail=f": {status_label(status)}") for pk, name, status in requests]
         action = consent_action(ctx)  # last in the list, so the requests come first on every screen size
         return Prompt(pgettext("ussd", "Your applications:"), options=[*options, *([action] if action else [])])
 
@@ -102,6 +103,8 @@ class ApplicationDetailScreen(MenuScreen):
         pa = self._request(ctx)
         if pa is None:
             return Prompt(pgettext("ussd", "This application was not found."))
+        # Facts are lines to read, never a heading: a line that does not fit a page goes on the next
+        # one whole, so that no status, reference, date or reason is ever cut.
         lines = [
             pa.programme.short_name(ctx.language),
             reference_line(pa.application.reference),
@@ -109,12 +112,13 @@ class ApplicationDetailScreen(MenuScreen):
         ]
         if pa.status in ProgrammeApplication.OPEN_STATUSES and pa.due_at and not pa.decided_at:
             lines.append(pgettext("ussd", "Decision by %(date)s") % {"date": sms_date(pa.due_at)})
+        if pa.decision_text:
+            # The officer's own words are read over as many pages as they need.
+            lines.append(officer_words(pa.decision_text))
         options = []
         if can_appeal_programme_application(pa):
             options.append(Option(pgettext("ussd", "Appeal"), "appeal"))
-        # The reason for a decision is read over as many pages as it needs.
-        reason = [officer_words(pa.decision_text)] if pa.decision_text else []
-        return Prompt("\n".join(lines), lines=reason, options=options)
+        return Prompt("", lines=lines, options=options)
 
     def choose(self, ctx: Context, value: Any) -> Outcome:
         return Goto("appeal_reason", {"request": ctx.params.get("request")})

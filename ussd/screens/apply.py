@@ -381,14 +381,23 @@ def _short_name(ctx: Context, code: str) -> str:
 
 @register
 class PickScreen(ApplyMenu):
-    """Toggle programmes by number; one key takes every likely one, one key finishes."""
+    """Toggle programmes by number; one key takes every likely one, one key finishes.
+
+    Only the numbers on the page shown act (a number from another page would toggle a programme
+    the person cannot see), and the room for the mark is kept, so a chosen line stays where it is.
+    """
 
     name = "apply_pick"
+    only_numbers_shown = True
 
     def render(self, ctx: Context) -> Prompt:
         selected = set(ctx.answers.get("selected") or [])
         options = [
-            Option((SELECTED_MARK if code in selected else "") + _short_name(ctx, code), code)
+            Option(
+                (SELECTED_MARK if code in selected else "") + _short_name(ctx, code),
+                code,
+                reserve=0 if code in selected else len(SELECTED_MARK),
+            )
             for code in ctx.answers.get("screened") or []
         ]
         return Prompt(
