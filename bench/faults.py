@@ -27,6 +27,7 @@ lost, duplicated, errored or broken.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import os
 import random
@@ -147,6 +148,8 @@ def stack_env(database_url: str, redis_url: str, fake_base_url: str, beat_schedu
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DJANGO_DEBUG": "False",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "False",
             "DATABASE_URL": database_url,

@@ -37,6 +37,7 @@ sends were settled and how many were left for a supervisor (accepted by the fake
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import logging
 import os
@@ -483,6 +484,8 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DJANGO_DEBUG": "False",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "False",
             "AT_CALLBACK_TOKEN": token,

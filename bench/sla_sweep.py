@@ -26,7 +26,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lango_bench_sla"
 # yet due (i % 10 = 1), the rest are young. A third of the cases are already at level 2.
 LOAD_SQL = """
 INSERT INTO grievances_grievance (
-    reference, kind, category, is_sensitive, channel, description, language, contact_phone,
+    reference, kind, category, is_sensitive, channel, description, language, contact_phone, contact_phone_hash,
     is_anonymous, tracking_pin_hash, status, level, due_at, at_risk, at_risk_at, level_started_at,
     sla_breached, resolution_outcome, rejection_reason, resolution_text, created_at, updated_at
 )
@@ -37,9 +37,10 @@ SELECT
            'staff_misconduct','fraud_corruption','sexual_exploitation','other'])[1 + i %% 8],
     (i %% 8) IN (4, 5, 6),
     (ARRAY['web','ussd','sms','call_centre'])[1 + i %% 4],
-    'Benchmark case',
+    %(description)s,
     'en',
-    '+2547' || lpad((i %% 100000000)::text, 8, '0'),
+    %(phone)s,
+    %(phone_hash)s,
     false,
     '',
     CASE WHEN i %% 2 = 0 THEN 'new' ELSE 'in_progress' END,
@@ -101,6 +102,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from encryption.keys import encrypt, keyed_hash
     from grievances.models import Grievance
     from grievances.sla_sweep import BATCH_SIZE, run_sla_sweep
 
@@ -109,7 +111,11 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE grievances_grievanceevent, grievances_grievance RESTART IDENTITY CASCADE")
         started = time.perf_counter()
-        cursor.execute(LOAD_SQL, {"cases": args.cases, "now": now})
+        # Descriptions and contact phones are encrypted at rest: one real token each (and the phone's
+        # keyed hash), shared by every row.
+        phone = "+254700000001"
+        values = {"description": encrypt("Benchmark case"), "phone": encrypt(phone), "phone_hash": keyed_hash(phone)}
+        cursor.execute(LOAD_SQL, {"cases": args.cases, "now": now, **values})
         cursor.execute("ANALYZE grievances_grievance")
         load_seconds = time.perf_counter() - started
 

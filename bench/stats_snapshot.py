@@ -33,7 +33,7 @@ PAGE_REQUESTS = 200
 # rated 1 to 5 a day later; one in thirty answers does not take the case forward.
 LOAD_SQL = """
 INSERT INTO grievances_grievance (
-    reference, kind, category, is_sensitive, channel, description, language, contact_phone,
+    reference, kind, category, is_sensitive, channel, description, language, contact_phone, contact_phone_hash,
     is_anonymous, tracking_pin_hash, status, level, due_at, at_risk, level_started_at,
     sla_breached, resolution_outcome, rejection_reason, resolution_text, area_id,
     created_at, updated_at, resolved_at, closed_at, rating, rated_at, rating_channel
@@ -44,7 +44,7 @@ SELECT
     c.category,
     c.category IN ('staff_misconduct', 'fraud_corruption', 'sexual_exploitation'),
     (ARRAY['web','ussd','ussd','sms','call_centre'])[1 + (i / 7) %% 5],
-    'Benchmark case', 'en', '', i %% 20 = 0, '',
+    %(description)s, 'en', '', '', i %% 20 = 0, '',
     CASE WHEN NOT t.answered THEN 'in_progress' WHEN t.rejected THEN 'closed' ELSE 'resolved' END,
     1,
     t.created + interval '14 days',
@@ -139,6 +139,7 @@ def main() -> None:
 
     from demo.areas_and_programmes import create_areas
     from demo.pages import create_site
+    from encryption.keys import encrypt
     from grievances.public_stats import latest_snapshot, make_snapshot
     from portal.i18n_catalogs import compile_catalogs
     from registry.models import AdminArea
@@ -154,7 +155,14 @@ def main() -> None:
         cursor.execute("TRUNCATE grievances_publicstatssnapshot")
         started = time.perf_counter()
         cursor.execute(
-            LOAD_SQL, {"cases": args.cases, "now": now, "districts": districts, "district_count": len(districts)}
+            LOAD_SQL,
+            {
+                "cases": args.cases,
+                "now": now,
+                "districts": districts,
+                "district_count": len(districts),
+                "description": encrypt("Benchmark case"),  # encrypted at rest: one real token for every row
+            },
         )
         cursor.execute("ANALYZE grievances_grievance")
         load_seconds = time.perf_counter() - started

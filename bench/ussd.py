@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import heapq
 import os
 import random
@@ -79,6 +80,8 @@ def server_env(args, token: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DJANGO_DEBUG": "False",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "FIELD_HASH_KEY": secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "False",
             "AT_CALLBACK_TOKEN": token,

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from encryption.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField, HashesInStep, KeyedHashField
+from encryption.keys import keyed_hash
 from registry.models import LANGUAGE_CHOICES, AdminArea, Channel, Person, ProgrammeApplication
 
 
@@ -51,8 +53,12 @@ SENSITIVE_CATEGORIES = frozenset({Category.STAFF_MISCONDUCT, Category.FRAUD_CORR
 MAX_LEVEL = 3
 
 
-class Grievance(models.Model):
-    """A complaint, an appeal or feedback, from any channel; the complainant may be anonymous."""
+class Grievance(HashesInStep):
+    """A complaint, an appeal or feedback, from any channel; the complainant may be anonymous.
+
+    What happened, the resolution and the contact phone are encrypted at rest (``encryption``);
+    the phone is found through its keyed hash, ``contact_phone_hash``.
+    """
 
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")
@@ -83,10 +89,11 @@ class Grievance(models.Model):
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     is_sensitive = models.BooleanField(_("sensitive"), default=False, db_index=True)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    description = models.TextField(_("what happened"))
+    description = EncryptedTextField(_("what happened"))
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default=settings.LANGUAGE_CODE)
     complainant = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="grievances")
-    contact_phone = models.CharField(_("contact phone"), max_length=16, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=16, blank=True)
+    contact_phone_hash = KeyedHashField(source="contact_phone")
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     tracking_pin_hash = models.CharField(max_length=128, blank=True, editable=False)
     related_programme_application = models.ForeignKey(
@@ -123,7 +130,7 @@ class Grievance(models.Model):
     rejection_reason = models.CharField(
         _("reason not taken forward"), max_length=16, choices=RejectionReason.choices, blank=True
     )
-    resolution_text = models.TextField(_("resolution"), blank=True)
+    resolution_text = EncryptedTextField(_("resolution"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -177,6 +184,11 @@ class Grievance(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+def contact_phone_is(phone: str) -> models.Q:
+    """Cases whose contact phone is ``phone`` (normalised), found through its keyed hash."""
+    return models.Q(contact_phone_hash=keyed_hash(phone))
+
+
 class GrievanceEvent(models.Model):
     """The timeline of a grievance: append-only; public events are what the citizen sees."""
 
@@ -194,7 +206,7 @@ class GrievanceEvent(models.Model):
     is_public = models.BooleanField(default=False)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    message = models.TextField(blank=True)
+    message = EncryptedTextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -235,7 +247,7 @@ class CallbackRequest(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    outcome_note = models.TextField(_("outcome"), blank=True)
+    outcome_note = EncryptedTextField(_("outcome"), blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -307,8 +319,8 @@ class DataRequest(models.Model):
     grievance = models.OneToOneField(Grievance, on_delete=models.CASCADE, related_name="data_request")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    requested_changes = models.JSONField(_("details asked to be corrected"), default=dict, blank=True)
-    applied_changes = models.JSONField(_("details corrected"), default=list, blank=True)
+    requested_changes = EncryptedJSONField(_("details asked to be corrected"), default=dict, blank=True)
+    applied_changes = EncryptedJSONField(_("details corrected"), default=list, blank=True)
     kept_reason = models.TextField(_("what was kept, and why"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from grievances.models import Grievance
+from grievances.models import Grievance, contact_phone_is
 from registry.phones import normalise_phone
 from registry.references import ReferenceKind, is_valid_reference, normalise_reference
 
@@ -57,7 +57,7 @@ def search_cases(cases: QuerySet[Grievance], query: str) -> QuerySet[Grievance]:
         phone = normalise_phone(raw)
     except ValidationError:
         return cases.none()
-    return cases.filter(Q(contact_phone=phone) | Q(complainant__phone=phone))
+    return cases.filter(contact_phone_is(phone) | Q(complainant__phone=phone))
 
 
 def overdue_q(now=None) -> Q:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grievances import workflow
-from grievances.models import Grievance, GrievanceEvent
+from grievances.models import Grievance, GrievanceEvent, contact_phone_is
 from grievances.services import GrievanceError, can_appeal_grievance
 from registry.digits import ascii_digits
 
@@ -120,7 +120,7 @@ def offers_appeal(case: Grievance) -> bool:
 
 def _answered_from(phone: str, since: datetime):
     return Grievance.objects.filter(
-        contact_phone=phone,
+        contact_phone_is(phone),
         is_anonymous=False,
         resolved_at__gte=since,
         resolution_outcome__in=RATED_OUTCOMES,

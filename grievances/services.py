@@ -458,7 +458,10 @@ def _appeal(case, row, actor, roles, text, data) -> TransitionResult:
     except GrievanceError as error:
         raise TransitionError(error.message, code=error.code) from None
     message = format_reference(filed.grievance.reference)
-    earlier = None if filed.created else case.events.filter(action=row.action, message=message).first()
+    # Messages are encrypted at rest: the repeat's event is found among the case's few appeal events.
+    earlier = None
+    if not filed.created:
+        earlier = next((e for e in case.events.filter(action=row.action).order_by("pk") if e.message == message), None)
     event = earlier or _record(case, row, actor, roles, from_status=case.status, message=message)
     return TransitionResult(case, event, appeal=filed.grievance, pin=filed.pin)
 

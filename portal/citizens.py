@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from grievances.models import Grievance
+from grievances.models import Grievance, contact_phone_is
 from registry.models import Application, Payment, Person, ProgrammeApplication
 from registry.queries import applications_of, latest_payments
 
@@ -73,7 +73,7 @@ def programme_applications_of_user(user) -> QuerySet[ProgrammeApplication]:
 def grievances_of_user(user) -> QuerySet[Grievance]:
     """The citizen's complaints and appeals: theirs by person, or filed (not anonymously) from their phone."""
     return Grievance.objects.filter(
-        Q(complainant__user=user) | Q(is_anonymous=False, complainant__isnull=True, contact_phone=phone_of(user))
+        Q(complainant__user=user) | Q(contact_phone_is(phone_of(user)), is_anonymous=False, complainant__isnull=True)
     ).order_by("-created_at")
 
 

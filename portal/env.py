@@ -6,6 +6,7 @@ understood, so that a typo in a deployment fails loudly instead of silently fall
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -73,6 +74,34 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {exc}") from exc
     return os.environ.get(name, default)
+
+
+def env_key_list(name: str) -> list[str]:
+    """Return keys from ``NAME`` (comma-separated) or from the file named by ``NAME_FILE`` (one a line).
+
+    Blank lines and lines starting with ``#`` in the file are skipped; the order is kept (the first
+    key is the current one). Each key must be a Fernet key: 32 bytes in URL-safe base64.
+    """
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            lines = Path(file_name).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {exc}") from exc
+        keys = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    else:
+        keys = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 bytes in URL-safe base64, as "
+                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` prints)."
+            )
+    return keys
 
 
 def database_from_url(name: str, default: str) -> dict:

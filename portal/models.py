@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from encryption.fields import EncryptedJSONField
 from sms.templates import SIGN_IN_CODE_LIFETIME
 
 CODE_DIGITS = 6
@@ -232,10 +233,10 @@ class PhoneDevice(Device):
 
 
 class ApplicationDraft(models.Model):
-    """A signed-in citizen's unfinished application, so they can leave and come back to it."""
+    """A signed-in citizen's unfinished application, so they can leave and come back to it (encrypted at rest)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_draft")
-    data = models.JSONField(default=dict)
+    data = EncryptedJSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

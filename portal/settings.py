@@ -7,6 +7,7 @@ SMS). Production sets ``DJANGO_DEBUG=False``, a real secret key and hosts, ``DAT
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import sys
 from datetime import timedelta
@@ -21,6 +22,7 @@ from portal.env import (
     env_bool,
     env_choice,
     env_int,
+    env_key_list,
     env_list,
     env_secret,
     env_str,
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "api",
     "content",
     "privacy",
+    "encryption",
     "demo",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
@@ -262,6 +265,22 @@ if not DEBUG:
 NATIONAL_ID_HASH_KEY = (
     env_secret("NATIONAL_ID_HASH_KEY") or hashlib.sha256(("national-id:" + SECRET_KEY).encode()).hexdigest()
 )
+
+# Keys for the personal fields encrypted at rest (encryption/, DESIGN §11): Fernet keys, the first
+# encrypts and every one decrypts; after `manage.py rotate_field_keys` (and its --check) the old
+# ones can go. FIELD_HASH_KEY makes the keyed hashes that equality searches use (a case's contact
+# phone). Both are their own secrets, never derived from SECRET_KEY, kept apart from the backups;
+# in development a fixed key, which production refuses to go without.
+_DEV_FIELD_KEY = base64.urlsafe_b64encode(b"lango-development-field-key-0001").decode()
+FIELD_ENCRYPTION_KEYS = env_key_list("FIELD_ENCRYPTION_KEYS") or ([_DEV_FIELD_KEY] if DEBUG else [])
+FIELD_HASH_KEY = env_secret("FIELD_HASH_KEY") or ("dev-only-field-hash-key" if DEBUG else "")
+if not DEBUG and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) must hold at least one Fernet key when DJANGO_DEBUG "
+        "is false; it is never derived from DJANGO_SECRET_KEY."
+    )
+if not DEBUG and len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY (or FIELD_HASH_KEY_FILE) must hold 32 characters or more in production.")
 
 # --- Languages --------------------------------------------------------------------------------
 

@@ -17,7 +17,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grievances.models import CallbackRequest, DataRequest, Grievance, GrievanceEvent, PhoneConfirmation
+from grievances.models import (
+    CallbackRequest,
+    DataRequest,
+    Grievance,
+    GrievanceEvent,
+    PhoneConfirmation,
+    contact_phone_is,
+)
 from privacy.models import Anonymisation
 from registry.models import Application, Person, PhonePreference
 from sms.models import DeliveryReport, InboundMessage, OutboundMessage
@@ -87,7 +94,7 @@ def anonymise_person(pk: int, reason: str, *, request_reference: str = "", now: 
         for case_pk in Grievance.objects.filter(complainant=person).values_list("pk", flat=True):
             anonymise_grievance(case_pk, reason, request_reference=request_reference, now=now)
         if phone:
-            for case_pk in Grievance.objects.filter(contact_phone=phone).values_list("pk", flat=True):
+            for case_pk in Grievance.objects.filter(contact_phone_is(phone)).values_list("pk", flat=True):
                 anonymise_grievance(case_pk, reason, request_reference=request_reference, now=now)
         for app_pk in Application.objects.filter(applicant=person).values_list("pk", flat=True):
             anonymise_application(app_pk, reason, request_reference=request_reference, now=now)

@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grievances.audit import log_access
-from grievances.models import AccessLog, CallbackRequest, CallVerification, DataRequest, Grievance, GrievanceEvent
+from grievances.models import (
+    AccessLog,
+    CallbackRequest,
+    CallVerification,
+    DataRequest,
+    Grievance,
+    GrievanceEvent,
+    contact_phone_is,
+)
 from privacy.models import DataCopy
 from privacy.retention import retention_table
 from registry.models import (
@@ -210,6 +218,9 @@ EXCLUDED: dict[str, dict[str, str]] = {
         "complainant": YOU,
         "is_sensitive": ("Whether only specially cleared staff may see the case; it follows its category."),
         "tracking_pin_hash": ("A hash of your PIN: the PIN itself is not kept."),
+        "contact_phone_hash": (
+            "A keyed hash of the contact phone, only to find the case by phone; the phone is shown."
+        ),
         "assignee": STAFF,
         "excluded_assignee": STAFF,
         "decided_by": STAFF,
@@ -556,7 +567,7 @@ def collect(people: list[Person], phone: str, language: str) -> MyData:
             .order_by("application__submitted_at", "id")
         )
         cases = Grievance.objects.filter(
-            Q(complainant_id__in=person_ids) | Q(is_anonymous=False, complainant__isnull=True, contact_phone=phone)
+            Q(complainant_id__in=person_ids) | Q(contact_phone_is(phone), is_anonymous=False, complainant__isnull=True)
             if phone
             else Q(complainant_id__in=person_ids)
         ).order_by("created_at")

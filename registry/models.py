@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from encryption.fields import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from registry.phones import validate_phone
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
@@ -176,11 +177,16 @@ class Sex(models.TextChoices):
 
 
 class Person(models.Model):
-    """Someone who applied or complained. Only what programmes need is kept."""
+    """Someone who applied or complained. Only what programmes need is kept.
 
-    given_name = models.CharField(_("first name"), max_length=60)
-    family_name = models.CharField(_("last name"), max_length=60, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    Names and the date of birth are encrypted at rest (``encryption``); the year of birth stays in
+    clear for age rules, searches and statistics (a year alone singles out far fewer people), and
+    so does the phone, the key people sign in with and are found by on every channel.
+    """
+
+    given_name = EncryptedCharField(_("first name"), max_length=60)
+    family_name = EncryptedCharField(_("last name"), max_length=60, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
@@ -280,7 +286,7 @@ class Application(models.Model):
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     household = models.ForeignKey(Household, on_delete=models.PROTECT)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT)
-    answers = models.JSONField(_("answers as given"), default=dict)
+    answers = EncryptedJSONField(_("answers as given"), default=dict)
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -327,7 +333,7 @@ class ProgrammeApplication(models.Model):
     prescreen = models.CharField(_("pre-screen advice"), max_length=10, choices=Prescreen.choices)
     prescreen_reasons = models.JSONField(default=list)
     decision_reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
-    decision_text = models.TextField(_("reason"), blank=True)
+    decision_text = EncryptedTextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -362,7 +368,7 @@ class ApplicationEvent(models.Model):
     is_public = models.BooleanField(default=True)
     from_status = models.CharField(max_length=14, blank=True)
     to_status = models.CharField(max_length=14, blank=True)
-    message = models.TextField(blank=True)
+    message = EncryptedTextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
     # A partner system that made the change (its code), and its message's reference, which makes a

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from encryption.fields import EncryptedTextField
+
 
 class OutboundMessage(models.Model):
     """One SMS to one recipient, rendered in their language, sent after its transaction commits."""
@@ -61,12 +63,12 @@ class OutboundMessage(models.Model):
 
 
 class InboundMessage(models.Model):
-    """An SMS a person sent us, kept once per Africa's Talking ``id``."""
+    """An SMS a person sent us, kept once per Africa's Talking ``id``; its text is encrypted at rest."""
 
     provider_id = models.CharField(max_length=80, unique=True)
     sender = models.CharField(max_length=16, db_index=True)
     to = models.CharField(max_length=20, blank=True)
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)
     link_id = models.CharField(max_length=80, blank=True)
     network_code = models.CharField(max_length=10, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)

@@ -3,9 +3,10 @@
 Layers, from the top: the wiring (settings, URLs, the Celery app, demo data) may import anything;
 the channels (citizen web in ``portal``, ``ussd``, SMS inbound, ``backoffice``, ``api``) translate
 and call the domain; ``content`` holds the Wagtail pages; the domain (``registry``, ``grievances``)
-holds every rule; the infrastructure (SMS outbox and gateways) knows nothing above it. An arrow
-may only point down, ``registry`` never imports ``grievances``, no channel imports another, and no
-two modules import each other, directly or round a longer circle. Imports inside functions count.
+holds every rule; the infrastructure (SMS outbox and gateways, field encryption in ``encryption``)
+knows nothing above it. An arrow may only point down, ``registry`` never imports ``grievances``,
+no channel imports another, and no two modules import each other, directly or round a longer
+circle. Imports inside functions count.
 """
 
 from __future__ import annotations
@@ -16,7 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portal", "registry", "grievances", "sms", "ussd", "backoffice", "api", "content", "privacy", "demo")
+PACKAGES = (
+    "portal",
+    "registry",
+    "grievances",
+    "sms",
+    "ussd",
+    "backoffice",
+    "api",
+    "content",
+    "privacy",
+    "encryption",
+    "demo",
+)
 
 WIRING = "wiring"
 CHANNEL = "channel"
@@ -78,6 +91,8 @@ def place(module: str) -> Placement:
         return Placement(INFRASTRUCTURE)
     if top == "portal":
         return Placement(CHANNEL, "portal")
+    if top == "encryption":
+        return Placement(INFRASTRUCTURE)
     if top == "sms":
         return Placement(CHANNEL, "sms") if module in SMS_INBOUND else Placement(INFRASTRUCTURE)
     if top in ("ussd", "backoffice", "api"):

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import database_from_url, env_bool, env_choice, env_int, env_secret
+from portal.env import database_from_url, env_bool, env_choice, env_int, env_key_list, env_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -18,11 +19,13 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-for-checks-0123456789",
     "DJANGO_ALLOWED_HOSTS": "lango.example.org",
     "AT_CALLBACK_TOKEN": "a-long-unguessable-callback-token",
+    "FIELD_ENCRYPTION_KEYS": "ZmllbGQta2V5LWZvci1wcm9kdWN0aW9uLWNoZWNrcyE=",
+    "FIELD_HASH_KEY": "a-field-hash-key-for-production-checks-0123456789",
 }
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AT_", "SMS_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AT_", "SMS_", "FIELD_"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -98,3 +101,28 @@ def test_production_settings_pass_check_deploy_without_a_warning():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"])
+def test_production_refuses_to_start_without_its_field_encryption_keys(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+def test_production_refuses_a_field_encryption_key_that_is_not_a_fernet_key():
+    result = run_manage("check", env={**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": "derived-from-the-secret-key"})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key 1 is not a Fernet key" in result.stderr
+
+
+def test_field_encryption_keys_are_read_one_a_line_from_their_file_current_first(monkeypatch, tmp_path):
+    current, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    path = tmp_path / "field-keys"
+    path.write_text(f"# current first\n{current}\n\n{old}\n")
+    monkeypatch.setenv("X_KEYS_FILE", str(path))
+    assert env_key_list("X_KEYS") == [current, old]
+    monkeypatch.delenv("X_KEYS_FILE")
+    monkeypatch.setenv("X_KEYS", f"{current}, {old}")
+    assert env_key_list("X_KEYS") == [current, old]
