@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from registry import events
@@ -35,6 +35,29 @@ class RefusalReason(models.TextChoices):
     ALREADY_SUPPORTED = "already_supported", _("Already receives this or a similar benefit")
     DETAILS_NOT_CONFIRMED = "details_not_confirmed", _("Details could not be confirmed")
     OTHER = "other", _("Another reason (explained below)")
+
+
+# What the citizen reads for each reason, on every channel (the officer's own words follow it).
+# Another reason has no standard words: the officer's sentence says it.
+CITIZEN_REASONS = {
+    # Translators: why an application was refused, read by the applicant on the web, USSD and in the
+    # refusal SMS. At most 55 characters. French: no â ê î ô û ç or typographic apostrophe.
+    RefusalReason.INCOME_ABOVE_LIMIT: _("Your household income is above the limit."),
+    RefusalReason.AGE_OUTSIDE_RANGE: _("Your age is outside the range of this programme."),
+    RefusalReason.OUTSIDE_AREA: _("You live outside the areas of this programme."),
+    RefusalReason.HOUSEHOLD_DOES_NOT_QUALIFY: _("Your household does not meet the rules."),
+    RefusalReason.ALREADY_SUPPORTED: _("You already get this or a similar benefit."),
+    RefusalReason.DETAILS_NOT_CONFIRMED: _("We could not confirm your details."),
+}
+
+
+def citizen_reason(code: str) -> str:
+    """The standard reason for a refusal in the citizen's words, in the active language ("" if none)."""
+    try:
+        words = CITIZEN_REASONS.get(RefusalReason(code))
+    except ValueError:
+        return ""
+    return str(words) if words else ""
 
 
 # What an officer may decide, and from which statuses.
@@ -192,9 +215,13 @@ def _apply_decision(
     pa.save(update_fields=["status", "decision_reason_code", "decision_text", "decided_by", "decided_at", "updated_at"])
     _event(pa, from_status, officer, text, source=system.code if system else "", dedupe_key=dedupe_key)
     context = {}
+    template = _SMS_TEMPLATES[outcome]
     if outcome == Status.NOT_ELIGIBLE:
         context["due_date"] = sms_date(appeal_deadline(now))
-    _tell(pa, _SMS_TEMPLATES[outcome], context, dedupe_key=f"application-decision:{pa.pk}:{now.timestamp()}")
+        if reason_code in CITIZEN_REASONS:
+            # The standard reason only: the officer's own words may be personal and stay off SMS.
+            template, context["reason_code"] = "application_not_eligible_reason", reason_code
+    _tell(pa, template, context, dedupe_key=f"application-decision:{pa.pk}:{now.timestamp()}")
 
 
 def reopen_after_appeal(programme_application: ProgrammeApplication, appeal, actor) -> ProgrammeApplication:
@@ -260,6 +287,10 @@ def _event(
 def _tell(pa: ProgrammeApplication, template: str, context: dict, *, dedupe_key: str) -> None:
     application: Application = pa.application
     language = sms_language(application.applicant.phone, application.language)
+    reason_code = context.pop("reason_code", "")
+    if reason_code:
+        with translation.override(language):
+            context["reason"] = citizen_reason(reason_code)
     enqueue(
         application.applicant.phone,
         template,

@@ -162,11 +162,19 @@ TEMPLATES: dict[str, str] = {
     "application_waitlisted": N_(
         "Lango: application %(reference)s to %(programme)s is on the waiting list. We will SMS you."
     ),
-    # Translators: SMS when an application is refused. %(due_date)s is the last day to appeal, as digits.
+    # Translators: SMS when an application is refused for another reason (the officer's words are read on
+    # USSD). %(due_date)s is the last day to appeal, as digits. %(kw_call)s asks for a call back.
     # At most 160 characters once filled (Arabic: 134).
     "application_not_eligible": N_(
         "Lango: application %(reference)s to %(programme)s not accepted. "
-        "Appeal by %(due_date)s: dial %(ussd_code)s or send %(kw_call)s"
+        "To read why or appeal by %(due_date)s dial %(ussd_code)s. For a call back send %(kw_call)s"
+    ),
+    # Translators: SMS when an application is refused. %(reason)s is a short sentence such as "Your household
+    # income is above the limit." %(due_date)s is the last day to appeal, as digits. At most 160 characters
+    # once filled (Arabic: 134). French: no â ê î ô û ç or typographic apostrophe.
+    "application_not_eligible_reason": N_(
+        "Lango: %(programme)s, application %(reference)s, not accepted. %(reason)s "
+        "To appeal by %(due_date)s dial %(ussd_code)s"
     ),
     # Translators: SMS when an appeal against a refusal is upheld. At most 160 characters (Arabic: 134).
     "application_reopened": N_(

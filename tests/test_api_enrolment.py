@@ -75,7 +75,7 @@ def test_a_refusal_needs_a_reason_code_and_a_sentence_as_in_the_back_office(clie
     assert full["status"] == "succ"
     pa = ProgrammeApplication.objects.get(application=application)
     assert (pa.status, pa.decision_reason_code) == ("not_eligible", "age_outside_range")
-    sms = OutboundMessage.objects.get(template="application_not_eligible")
+    sms = OutboundMessage.objects.get(template="application_not_eligible_reason")
     assert "/" in sms.body  # the appeal deadline, as the back-office decision gives it
 
 

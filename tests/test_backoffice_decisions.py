@@ -54,10 +54,10 @@ def test_the_refusal_sms_names_the_appeal_deadline_as_digits(setting, settings):
     assert pension.decision_reason_code == "age_outside_range"
     assert pension.decided_by == officer
     deadline = timezone.localtime(pension.decided_at + timedelta(days=settings.APPEAL_WINDOW_DAYS))
-    message = OutboundMessage.objects.get(template="application_not_eligible")
+    message = OutboundMessage.objects.get(template="application_not_eligible_reason")
     assert deadline.strftime("%d/%m/%Y") in message.body
     assert message.to == pension.application.applicant.phone
-    assert "Appeal" in message.body and message.parts == 1
+    assert "appeal" in message.body and message.parts == 1
     event = pension.events.get()
     assert (event.from_status, event.to_status, event.actor, event.is_public) == (
         "submitted",

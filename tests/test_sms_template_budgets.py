@@ -18,6 +18,7 @@ from demo.areas_and_programmes import PROGRAMMES
 from grievances.models import SENSITIVE_CATEGORIES, CallbackRequest, Category, Grievance
 from grievances.notifications import preferred_time_for_sms
 from grievances.services import CALLBACK_PROMISE_HOURS
+from registry.decisions import CITIZEN_REASONS
 from registry.models import Payment, ProgrammeApplication
 from sms.encoding import count_segments
 from sms.keywords import COMMANDS
@@ -51,6 +52,7 @@ ALLOWED_PLACEHOLDERS = {
     "payments",
     "when",
     "ussd_code",
+    "reason",
     *(f"kw_{command}" for command in COMMANDS),
 }
 
@@ -58,6 +60,12 @@ ALLOWED_PLACEHOLDERS = {
 def longest_label(choices, language: str) -> str:
     with translation.override(language):
         return max((str(label) for label in choices.labels), key=len)
+
+
+def longest_reason(language: str) -> str:
+    """The longest standard refusal reason, as the citizen reads it in ``language``."""
+    with translation.override(language):
+        return max((str(words) for words in CITIZEN_REASONS.values()), key=len)
 
 
 def worst_case_context(language: str, template: str) -> dict:
@@ -78,6 +86,7 @@ def worst_case_context(language: str, template: str) -> dict:
         "amount": "KES 1,250,000.50",
         "date": "28/11/2026",
         "payments": "",
+        "reason": longest_reason(language),
         "when": max((preferred_time_for_sms(time, language) for time in CallbackRequest.PreferredTime.values), key=len),
         **PERSONAL_DETAILS,
     }

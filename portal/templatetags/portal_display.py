@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 
 from grievances.models import Grievance
+from registry.decisions import citizen_reason
 from registry.formatting import format_amount, format_day, format_moment
 from registry.models import Payment, ProgrammeApplication
 
@@ -21,6 +22,14 @@ STATUS_STYLE = {
     Payment.Status.FAILED: "refused",
     Payment.Status.RETURNED: "refused",
 }
+
+
+@register.filter
+def refusal_reason(pa: ProgrammeApplication) -> str:
+    """The standard reason for a refusal, in the citizen's words ("" when there is none)."""
+    if pa.status != ProgrammeApplication.Status.NOT_ELIGIBLE:
+        return ""
+    return citizen_reason(pa.decision_reason_code)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from grievances.models import Category, Grievance
 from grievances.services import TransitionError, can_appeal_programme_application, file_grievance, transition
 from grievances.workflow import CitizenActor
+from registry.decisions import citizen_reason
 from registry.models import ProgrammeApplication
 from registry.queries import applications_for_phone
 from sms.encoding import plain_punctuation
@@ -112,8 +113,13 @@ class ApplicationDetailScreen(MenuScreen):
         ]
         if pa.status in ProgrammeApplication.OPEN_STATUSES and pa.due_at and not pa.decided_at:
             lines.append(pgettext("ussd", "Decision by %(date)s") % {"date": sms_date(pa.due_at)})
+        reason = (
+            citizen_reason(pa.decision_reason_code) if pa.status == ProgrammeApplication.Status.NOT_ELIGIBLE else ""
+        )
+        if reason:  # the standard reason first, in the caller's language
+            lines.append(reason)
         if pa.decision_text:
-            # The officer's own words are read over as many pages as they need.
+            # Then the officer's own words, read over as many pages as they need.
             lines.append(officer_words(pa.decision_text))
         options = []
         if can_appeal_programme_application(pa):
