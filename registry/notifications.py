@@ -42,11 +42,14 @@ def privacy_notice_url(language: str) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{prefix}{settings.PRIVACY_NOTICE_PATH}"
 
 
-def privacy_notice_link(phone: str, language: str) -> None:
+def privacy_notice_link(phone: str, language: str) -> bool:
     """Send the link to the full privacy notice before consent is asked on a phone without a browser.
 
-    Once a day per phone: resuming or dialling again does not send it twice.
+    Once a day per phone (resuming or dialling again does not send it twice), and never to a phone
+    that already applied: it was sent the notice then. Returns whether a link is on its way.
     """
+    if Application.objects.filter(applicant__phone=phone).exists():
+        return False
     enqueue(
         phone,
         "consent_notice_link",
@@ -54,3 +57,4 @@ def privacy_notice_link(phone: str, language: str) -> None:
         {"url": privacy_notice_url(language)},
         dedupe_key=f"consent-notice:{phone}:{timezone.localdate().isoformat()}",
     )
+    return True

@@ -395,3 +395,38 @@ def test_regions_are_listed_in_the_callers_language(client, programmes):
     phone.send(LANGUAGE_KEYS["sw"], APPLY, *apply_answers()[:4])
     assert phone.screen_name == "apply_region"
     assert "Pwani" in phone.replies[-1] and "Coast" not in phone.replies[-1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_someone_who_applied_is_told_at_the_start_and_offered_only_the_other_programmes(client, programmes, language):
+    apply_once(client, programmes, language, picks=(1,))  # the old-age pension
+    session = dial_again(client)
+    session.send(APPLY)
+
+    assert session.screen_name == "apply_already_asked"  # before any question
+    with translation.override(language):
+        assert pgettext("ussd", "This phone already applied to:") in session.screen
+    assert programmes["old-age-pension"].short_name(language) in session.screen
+    session.send("1", *apply_answers(), "1")  # apply to the others, then the same questions
+    assert session.screen_name == "apply_pick"
+    picker = session.every_page()
+    assert programmes["old-age-pension"].short_name(language) not in picker
+    assert programmes["child-support-grant"].short_name(language) in picker
+    others = len(programmes) - 1
+    session.send("1", str(others + 2))  # the first of the others, done
+    assert session.screen_name == "apply_consent"
+    session.send("1", "1")
+
+    assert session.ended
+    # The privacy notice was sent with the first application only.
+    assert OutboundMessage.objects.filter(to=PHONE, template="consent_notice_link").count() == 1
+    asked = ProgrammeApplication.objects.filter(application__applicant__phone=PHONE)
+    assert sorted(asked.values_list("programme__code", flat=True)) == ["child-support-grant", "old-age-pension"]
+
+
+def test_someone_else_on_a_shared_phone_can_still_apply_to_every_programme(client, programmes):
+    apply_once(client, programmes, "en", picks=(1,))
+    session = dial_again(client)
+    session.send(APPLY, "2", *apply_answers(name="Baraka Otieno"), "1")
+    assert session.screen_name == "apply_pick"
+    assert programmes["old-age-pension"].short_name("en") in session.every_page()

@@ -189,6 +189,8 @@ def walk_every_journey(client, language: str, region_key: str, programme_count: 
     # Apply, dropped after the household size; then resumed and finished.
     explorer.dial().go(APPLY, *apply_answers(region=region_key, district="14")[:7])
     explorer.dial().go("1", *apply_answers()[7:], "1", "1", "2", str(programme_count + 2), "1", "1")
+    # Applying again from the same phone: told at once, then to "My applications".
+    explorer.dial().go(APPLY, "3")
     # My applications with an appealable refusal, then the appeal.
     ProgrammeApplication.objects.update(
         status=ProgrammeApplication.Status.NOT_ELIGIBLE,

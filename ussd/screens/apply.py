@@ -16,7 +16,7 @@ from django.utils.translation import npgettext, pgettext
 from grievances.models import CallbackRequest
 from registry.eligibility import ScreeningAnswers, screen_programme
 from registry.formatting import format_number
-from registry.models import IncomeBand, Sex
+from registry.models import IncomeBand, ProgrammeApplication, Sex
 from registry.notifications import list_separator, privacy_notice_link
 from registry.services import (
     ApplicantDetails,
@@ -65,6 +65,8 @@ APPLY_ANSWER_KEYS = frozenset(
         "likely",
         "selected",
         "consent",
+        "asked_before",
+        "notice_sent",
     }
 )
 DRAFT_JOURNEYS[JOURNEY] = APPLY_ANSWER_KEYS
@@ -75,10 +77,60 @@ SELECTED_MARK = "*"
 
 
 def start_application(ctx: Context, *, remember: bool = True) -> Outcome:
-    """Begin a fresh application (earlier answers of this session are dropped)."""
+    """Begin a fresh application (earlier answers of this session are dropped).
+
+    A phone that already asked for programmes hears so first, before any question.
+    """
     for key in APPLY_ANSWER_KEYS:
         ctx.answers.pop(key, None)
+    if _asked_from_phone(ctx.phone):
+        return Goto("apply_already_asked", remember=remember)
     return Goto("apply_name", remember=remember)
+
+
+def _asked_from_phone(phone: str) -> list[str]:
+    """Codes of the programmes this phone's applications are open to (asked, not refused or withdrawn)."""
+    return list(
+        ProgrammeApplication.objects.filter(
+            application__applicant__phone=phone, status__in=ProgrammeApplication.OPEN_STATUSES
+        )
+        .order_by("programme__sort_order")
+        .values_list("programme__code", flat=True)
+        .distinct()
+    )
+
+
+@register
+class AlreadyAskedScreen(MenuScreen):
+    """Told at the start: the programmes this phone already asked for, and what can still be asked."""
+
+    name = "apply_already_asked"
+    journey = JOURNEY
+
+    def _asked(self, ctx: Context) -> list[str]:
+        return ctx.once("asked_before", lambda: _asked_from_phone(ctx.phone))
+
+    def _others(self, ctx: Context) -> list[str]:
+        asked = set(self._asked(ctx))
+        return [p.code for p in lookups.screening_programmes() if p.code not in asked]
+
+    def render(self, ctx: Context) -> Prompt:
+        lines = [_short_name(ctx, code) for code in self._asked(ctx)]
+        options = []
+        if self._others(ctx):
+            options.append(Option(pgettext("ussd", "Apply to the others"), "others"))
+        options += [
+            Option(pgettext("ussd", "Someone else applies"), "someone_else"),
+            Option(pgettext("ussd", "My applications"), "my_applications"),
+        ]
+        return Prompt(pgettext("ussd", "This phone already applied to:"), lines=lines, options=options)
+
+    def choose(self, ctx: Context, value: Any) -> Outcome:
+        if value == "my_applications":
+            return Goto("my_applications")
+        if value == "others":
+            ctx.answers["asked_before"] = self._asked(ctx)
+        return Goto("apply_name")
 
 
 def _whole_number(raw: str, low: int, high: int, error: str) -> int:
@@ -346,7 +398,9 @@ class ResultScreen(ApplyMenu):
 
     def enter(self, ctx: Context) -> Outcome | None:
         answers = ScreeningAnswers.from_mapping({key: ctx.answers.get(key) for key in APPLY_ANSWER_KEYS})
-        results = [screen_programme(programme, answers) for programme in lookups.screening_programmes()]
+        asked = set(ctx.answers.get("asked_before") or [])
+        programmes = [p for p in lookups.screening_programmes() if p.code not in asked]
+        results = [screen_programme(programme, answers) for programme in programmes]
         if not results:
             return End(pgettext("ussd", "No programme is open for applications now."), screen="apply_none_open")
         ctx.answers["screened"] = [result.programme.code for result in results]
@@ -434,13 +488,23 @@ class ConsentScreen(ApplyMenu):
     name = "apply_consent"
 
     def enter(self, ctx: Context) -> Outcome | None:
-        privacy_notice_link(ctx.phone, ctx.language)
+        ctx.answers["notice_sent"] = privacy_notice_link(ctx.phone, ctx.language)
         return None
 
     def render(self, ctx: Context) -> Prompt:
-        return Prompt(
+        if ctx.answers.get("notice_sent", True):
             # Translators: USSD screen above two choices. Arabic: at most 45 characters (a screen holds 80).
-            pgettext("ussd", "We use your answers only to decide on your application. Full notice sent by SMS."),
+            notice = pgettext(
+                "ussd", "We use your answers only to decide on your application. Full notice sent by SMS."
+            )
+        else:
+            # Translators: USSD screen above two choices, to someone who applied before and was sent the
+            # notice then. Arabic: at most 45 characters (a screen holds 80).
+            notice = pgettext(
+                "ussd", "We use your answers only to decide on your application, as the notice we sent says."
+            )
+        return Prompt(
+            notice,
             options=[Option(pgettext("ussd", "I agree"), True), Option(pgettext("ussd", "I do not agree"), False)],
         )
 
