@@ -343,6 +343,10 @@ if SMS_BACKEND == "africastalking" and not AT_API_KEY:
     raise ImproperlyConfigured("AT_API_KEY (or AT_API_KEY_FILE) is required when SMS_BACKEND is africastalking.")
 USSD_SERVICE_CODE = env_str("USSD_SERVICE_CODE", "*384*1#")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "KE").upper()
+# Regions whose mobile numbers count as "your mobile phone" and get SMS (comma-separated ISO codes).
+MOBILE_PHONE_REGIONS = [
+    code.strip().upper() for code in env_str("MOBILE_PHONE_REGIONS", DEFAULT_PHONE_REGION).split(",") if code.strip()
+]
 CURRENCY = env_str("CURRENCY", "KES").upper()
 CONSENT_VERSION = "2026-11"
 GRIEVANCE_SLA_DAYS_OVERRIDES: dict[str, int] = {}
@@ -408,6 +412,8 @@ SMS_CLAIM_TIMEOUT_SECONDS = env_int("SMS_CLAIM_TIMEOUT_SECONDS", 120, minimum=1)
 SMS_RECONCILE_SECONDS = env_int("SMS_RECONCILE_SECONDS", 600, minimum=1)
 # Who tells the outbox that a number asked for no news by SMS (STOP); the outbox imports no domain module.
 SMS_OPT_OUT_CHECK = "registry.preferences.is_opted_out"
+# The outbox sends only to numbers that can receive SMS (a landline typed as a contact gets none).
+SMS_RECIPIENT_CHECK = "registry.phones.can_receive_sms"
 # Inbound SMS from one number answered per hour; beyond it, one polite reply and silence.
 SMS_INBOUND_PER_HOUR = env_int("SMS_INBOUND_PER_HOUR", 20, minimum=1)
 # Sign-in codes sent per clock hour across every number (sms.ceiling): a script trying many phones

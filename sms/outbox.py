@@ -34,12 +34,16 @@ def enqueue(
 ) -> OutboundMessage | None:
     """Queue the SMS ``template`` for ``to`` in ``language``; return the message, or ``None``.
 
-    ``None`` means nothing was queued: the number opted out of non-essential messages (asked of
+    ``None`` means nothing was queued: the number cannot receive SMS (``SMS_RECIPIENT_CHECK``: a
+    landline, a number abroad) or opted out of non-essential messages (asked of
     ``SMS_OPT_OUT_CHECK``, the registry's record of what each phone asked for). The same
     ``dedupe_key`` never queues a second message (the first one is returned). A template with a
     lifetime (``sms.templates.policy``) expires unsent once that old.
     """
     if not to:
+        return None
+    if not import_string(settings.SMS_RECIPIENT_CHECK)(to):
+        logger.info("Not queuing %s: the number cannot receive SMS (not a mobile of the served regions).", template)
         return None
     if not essential and _opted_out(to):
         logger.info("Not queuing %s for %s: opted out of non-essential SMS.", template, to)

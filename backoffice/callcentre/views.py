@@ -38,6 +38,7 @@ from registry.consent import what_follows
 from registry.decisions import RefusalReason
 from registry.formatting import income_band_choices
 from registry.models import AdminArea, Channel, Person, Programme, ProgrammeApplication, Sex
+from registry.phones import normalise_mobile_phone
 from registry.references import format_reference
 from registry.services import ApplicantDetails, ApplicationError, HouseholdDetails, submit_application
 
@@ -76,6 +77,11 @@ class ComplaintForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("What happened, in the caller's words"), widget=forms.Textarea)
     phone = forms.CharField(label=gettext_lazy("Phone to answer on (leave empty for anonymous)"), required=False)
 
+    def clean_phone(self) -> str:
+        """Answers go by SMS: a mobile number of the served regions, or none (anonymous)."""
+        value = self.cleaned_data.get("phone", "")
+        return normalise_mobile_phone(value) if value else ""
+
 
 class CallbackForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Why should we call back?"), choices=CallbackRequest.Reason.choices)
@@ -91,6 +97,11 @@ class ApplicationForm(forms.Form):
     family_name = forms.CharField(label=gettext_lazy("Last name"), max_length=60, required=False)
     sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20)
+
+    def clean_phone(self) -> str:
+        """Decisions go to this number by SMS: it must be a mobile number of the served regions."""
+        return normalise_mobile_phone(self.cleaned_data.get("phone", ""))
+
     birth_year = forms.IntegerField(label=gettext_lazy("Year of birth"), min_value=1900, max_value=2100)
     date_of_birth = forms.DateField(label=gettext_lazy("Date of birth (if known)"), required=False)
     national_id = forms.CharField(label=gettext_lazy("National ID (if any)"), max_length=20, required=False)

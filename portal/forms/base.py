@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.digits import ascii_digits
-from registry.phones import normalise_phone
+from registry.phones import normalise_mobile_phone, normalise_phone
 
 
 class CitizenForm(forms.Form):
@@ -67,12 +67,13 @@ def count_field(label, required_message, help_text="", *, maximum: int = 50, min
 
 
 class PhoneField(forms.CharField):
-    """A mobile number, cleaned to E.164."""
+    """A mobile number of the served regions, cleaned to E.164 (``mobile=False``: any valid number)."""
 
     widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
     default_error_messages = {"required": _("Enter your mobile phone number.")}
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, mobile: bool = True, **kwargs):
+        self.mobile = mobile
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("label", _("Mobile phone number"))
         super().__init__(**kwargs)
@@ -82,6 +83,6 @@ class PhoneField(forms.CharField):
         if not value:
             return ""
         try:
-            return normalise_phone(value)
+            return normalise_mobile_phone(value) if self.mobile else normalise_phone(value)
         except ValidationError as exc:
             raise ValidationError(exc.messages[0], code="invalid_phone") from exc

@@ -145,7 +145,7 @@ class TrackForm(CitizenForm):
 
 
 class CallbackForm(CitizenForm):
-    phone = PhoneField(label=_("Which number should we call?"))
+    phone = PhoneField(label=_("Which number should we call?"), mobile=False)  # a landline can be called
     reason = forms.ChoiceField(
         label=_("What do you want to talk about?"),
         choices=CallbackRequest.Reason.choices,
