@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 INVALID_PHONE_MESSAGE = _("Enter a valid mobile phone number, like 0712 345 678.")
-NOT_MOBILE_MESSAGE = _("This number is not a mobile phone, so it cannot get our SMS. Enter a mobile number, like 0712 345 678.")
+NOT_MOBILE_MESSAGE = _(
+    "This number is not a mobile phone, so it cannot get our SMS. Enter a mobile number, like 0712 345 678."
+)
 FOREIGN_MOBILE_MESSAGE = _("Enter a mobile number of this country's networks, like 0712 345 678.")
 
 # Number types that can receive SMS (some countries do not tell mobile and fixed lines apart).

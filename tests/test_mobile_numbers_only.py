@@ -57,9 +57,8 @@ def test_more_regions_can_be_served_by_setting(settings):
 
 
 def test_a_complaint_with_a_landline_to_answer_on_is_refused(client):
-    body = client.post(
-        url("complain"), {"category": "payment_not_received", "description": "No payment since March.", "phone": LANDLINE}
-    ).content.decode()
+    answers = {"category": "payment_not_received", "description": "No payment since March.", "phone": LANDLINE}
+    body = client.post(url("complain"), answers).content.decode()
 
     assert _message(NOT_MOBILE_MESSAGE, "en") in body.replace("&#x27;", "'").replace("&#39;", "'")
     assert not OutboundMessage.objects.exists()
