@@ -295,6 +295,9 @@ class HouseholdScreen(ApplyInput):
 
     def accept(self, ctx: Context, value: int) -> Outcome:
         ctx.answers["household_size"] = value
+        if most_children_under_18(value) == 0:  # someone who lives alone is asked about no children
+            ctx.answers["children_under_18"] = ctx.answers["children_under_5"] = 0
+            return Goto("apply_disability")
         return Goto("apply_children_18")
 
 
