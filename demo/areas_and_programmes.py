@@ -36,6 +36,31 @@ REGION_NAMES: dict[str, dict[str, str]] = {
     "eastern": {"fr": "Est", "sw": "Mashariki", "ar": "الشرقية"},
 }
 
+# District names in the scripts that write them otherwise (Arabic writes proper nouns in its own letters).
+DISTRICT_NAMES: dict[str, dict[str, str]] = {
+    "mombasa": {"ar": "مومباسا"},
+    "kilifi": {"ar": "كيليفي"},
+    "kwale": {"ar": "كوالي"},
+    "tana-river": {"ar": "نهر تانا"},
+    "westlands": {"ar": "ويستلاندز"},
+    "kibra": {"ar": "كيبرا"},
+    "embakasi": {"ar": "إمباكاسي"},
+    "turkana": {"ar": "توركانا"},
+    "elgeyo-marakwet": {"ar": "إلجيو ماراكويت"},
+    "nakuru": {"ar": "ناكورو"},
+    "baringo": {"ar": "بارينغو"},
+    "kakamega": {"ar": "كاكاميغا"},
+    "bungoma": {"ar": "بونغوما"},
+    "busia": {"ar": "بوسيا"},
+    "garissa": {"ar": "غاريسا"},
+    "wajir": {"ar": "واجير"},
+    "mandera": {"ar": "مانديرا"},
+    "machakos": {"ar": "ماتشاكوس"},
+    "kitui": {"ar": "كيتوي"},
+    "tharaka-nithi": {"ar": "ثاراكا نيثي"},
+    "marsabit": {"ar": "مارسابيت"},
+}
+
 # code -> rules and names; names are (full name, short name ≤ 20 characters) per language.
 PROGRAMMES: dict[str, dict] = {
     "old-age-pension": {
@@ -115,9 +140,14 @@ def create_areas() -> dict[str, AdminArea]:
             region.save(update_fields=["translated_names"])
         found[region_code] = region
         for code, name in districts:
+            names = DISTRICT_NAMES.get(code, {})
             district, _ = AdminArea.objects.get_or_create(
-                code=code, defaults={"name": name, "level": AdminArea.Level.DISTRICT, "parent": region}
+                code=code,
+                defaults={"name": name, "level": AdminArea.Level.DISTRICT, "parent": region, "translated_names": names},
             )
+            if not district.translated_names and names:
+                district.translated_names = names
+                district.save(update_fields=["translated_names"])
             found[code] = district
     return found
 
