@@ -394,7 +394,12 @@ def _move_to_level(case: Grievance, level: int, now) -> None:
     case.escalated_at = now
 
 
-def _resolve(case, row, actor, roles, text, data) -> TransitionResult:
+def _record_resolution(case, row, actor, roles, text, data) -> tuple[str, GrievanceEvent]:
+    """Resolve ``case`` with the outcome chosen and ``text``, record it and tell the citizen.
+
+    Shared by every action that answers a case (a complaint, an appeal, a data request); returns
+    the outcome and the event.
+    """
     outcome = data.get("outcome")
     if outcome not in workflow.RESOLVE_OUTCOMES:
         raise TransitionError(_("Choose the outcome."), code="outcome")
@@ -409,6 +414,11 @@ def _resolve(case, row, actor, roles, text, data) -> TransitionResult:
     _save(case, ["status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by", "at_risk"])
     event = _record(case, row, actor, roles, from_status=from_status, message=text)
     _tell_citizen(case, row, event, {"due_date": sms_date(appeal_deadline(now))})
+    return outcome, event
+
+
+def _resolve(case, row, actor, roles, text, data) -> TransitionResult:
+    outcome, event = _record_resolution(case, row, actor, roles, text, data)
     pa = case.related_programme_application
     if case.kind == Grievance.Kind.APPEAL and pa is not None and outcome != Grievance.Outcome.NOT_UPHELD:
         reopen_after_appeal(pa, case, actor)
@@ -507,20 +517,7 @@ def _reopen(case, row, actor, roles, text, data) -> TransitionResult:
 
 def _decide_data(case, row, actor, roles, text, data) -> TransitionResult:
     """Decide a data request: resolve it as ``_resolve`` does, then correct or erase as decided."""
-    outcome = data.get("outcome")
-    if outcome not in workflow.RESOLVE_OUTCOMES:
-        raise TransitionError(_("Choose the outcome."), code="outcome")
-    now = timezone.now()
-    from_status = case.status
-    case.status = row.to_status
-    case.resolution_outcome = outcome
-    case.resolution_text = text
-    case.resolved_at = now
-    case.decided_by = _actor_user(actor)
-    case.at_risk = False
-    _save(case, ["status", "resolution_outcome", "resolution_text", "resolved_at", "decided_by", "at_risk"])
-    event = _record(case, row, actor, roles, from_status=from_status, message=text)
-    _tell_citizen(case, row, event, {"due_date": sms_date(appeal_deadline(now))})
+    outcome, event = _record_resolution(case, row, actor, roles, text, data)
     try:
         with transaction.atomic():
             carry_out(case, outcome, text, _actor_user(actor), changes=data.get("changes"))
