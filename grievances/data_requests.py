@@ -35,29 +35,38 @@ def request_correction(
         raise GrievanceError(error.messages[0], code="changes") from None
     if not cleaned:
         raise GrievanceError(_("Say which details are wrong and what they should be."), code="changes")
-    with transaction.atomic():
-        case = file_grievance(
-            category=Category.DATA_CORRECTION,
-            description=(explanation or "").strip() or _("Please correct my details."),
-            channel=channel,
-            language=language,
-            complainant=person,
-            phone=person.phone,
-            area=person.area,
-            filed_by=filed_by,
-        ).grievance
-        DataRequest.objects.create(
-            grievance=case, kind=DataRequest.Kind.CORRECTION, person=person, requested_changes=cleaned
-        )
-    return case
+    return _file_request(
+        person,
+        DataRequest.Kind.CORRECTION,
+        (explanation or "").strip() or _("Please correct my details."),
+        channel=channel,
+        language=language,
+        filed_by=filed_by,
+        requested_changes=cleaned,
+    )
 
 
 def request_erasure(person: Person, explanation: str, *, channel: str, language: str, filed_by=None) -> Grievance:
     """File a request to erase ``person``'s data."""
+    return _file_request(
+        person,
+        DataRequest.Kind.ERASURE,
+        (explanation or "").strip() or _("Please erase my data."),
+        channel=channel,
+        language=language,
+        filed_by=filed_by,
+    )
+
+
+_CATEGORY_OF = {DataRequest.Kind.CORRECTION: Category.DATA_CORRECTION, DataRequest.Kind.ERASURE: Category.DATA_ERASURE}
+
+
+def _file_request(person: Person, kind: str, description: str, *, channel, language, filed_by, **details) -> Grievance:
+    """File the case of a data request and its ``DataRequest`` row, in one transaction."""
     with transaction.atomic():
         case = file_grievance(
-            category=Category.DATA_ERASURE,
-            description=(explanation or "").strip() or _("Please erase my data."),
+            category=_CATEGORY_OF[kind],
+            description=description,
             channel=channel,
             language=language,
             complainant=person,
@@ -65,7 +74,7 @@ def request_erasure(person: Person, explanation: str, *, channel: str, language:
             area=person.area,
             filed_by=filed_by,
         ).grievance
-        DataRequest.objects.create(grievance=case, kind=DataRequest.Kind.ERASURE, person=person)
+        DataRequest.objects.create(grievance=case, kind=kind, person=person, **details)
     return case
 
 
