@@ -204,9 +204,10 @@ def test_the_call_back_queue_reads_clearly_in_every_language(browser, live_serve
     text = page.inner_text("table.lango-callbacks")
     assert "Kiswahili" in text and "العربية" in text  # language names, not "sw" / "ar"
     assert "Baraka Kamau" in text  # the caller's name beside the number
-    cells = rows.nth(1).locator("td").all_inner_texts()
-    assert cells[2].startswith("Baraka Kamau")
-    assert cells[1].strip() and cells[1] != cells[0]  # the time the call is due, after the time asked
+    cells = dict(zip(headers, rows.nth(1).locator("td").all_inner_texts(), strict=False))
+    assert cells[expected["caller"]].startswith("Baraka Kamau")
+    asked = cells[headers[0]]
+    assert cells[expected["call_by"]].strip() and cells[expected["call_by"]] != asked  # due, after the time asked
     # The outcome choices stand one under the other, the note below them.
     outcome = rows.nth(0).locator("td.lango-outcome")
     choices = outcome.locator("label.lango-choice")
